@@ -1,0 +1,228 @@
+//! Compiles `rules/*.toml` (the catalogue, kept as data at the workspace root) into static Rust
+//! tables. A malformed catalogue fails the build with a message naming the file and the entry, so a
+//! bad catalogue can never reach a user at run time.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodesFile {
+    code: Vec<Code>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Code {
+    code: String,
+    http_status: Option<u16>,
+    class: String,
+    severity: String,
+    message: String,
+    description: String,
+    #[serde(default)]
+    parameters: Vec<String>,
+    offline: String,
+    #[serde(default)]
+    invalid: Option<String>,
+    #[serde(default)]
+    valid: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParamsFile {
+    parameter: Vec<Param>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Param {
+    name: String,
+    #[serde(rename = "type")]
+    ty: String,
+    #[serde(default)]
+    required: bool,
+    description: String,
+    #[serde(default)]
+    default: Option<String>,
+    #[serde(default)]
+    example: Option<String>,
+    #[serde(default)]
+    max_chars: Option<u32>,
+    #[serde(default)]
+    values: Vec<String>,
+    #[serde(default)]
+    case_insensitive: bool,
+    #[serde(default)]
+    deprecated: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsFile {
+    limit: Vec<Limit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Limit {
+    name: String,
+    value: i64,
+    description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionsFile {
+    region: Vec<Region>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Region {
+    id: String,
+    name: String,
+}
+
+fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> T {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn severity(s: &str, ctx: &str) -> &'static str {
+    match s {
+        "error" => "Severity::Error",
+        "warning" => "Severity::Warning",
+        "info" => "Severity::Info",
+        other => panic!("{ctx}: unknown severity `{other}`"),
+    }
+}
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let rules = manifest.join("../../rules");
+    let codes: CodesFile = read(&rules.join("codes.toml"));
+    let params: ParamsFile = read(&rules.join("parameters.toml"));
+    let limits: LimitsFile = read(&rules.join("limits.toml"));
+    let regions: RegionsFile = read(&rules.join("regions.toml"));
+
+    let mut out = String::new();
+    let mut seen = BTreeSet::new();
+    out.push_str("/// Every code, documented API codes first (as in the catalogue file), then `Lint.*` codes.\npub static CODES: &[CodeInfo] = &[\n");
+    for c in &codes.code {
+        let ctx = format!("rules/codes.toml: code `{}`", c.code);
+        assert!(seen.insert(c.code.clone()), "{ctx}: given twice");
+        let is_lint = c.code.starts_with("Lint.");
+        assert!(
+            is_lint == c.http_status.is_none(),
+            "{ctx}: documented codes have an HTTP status, Lint.* codes have none"
+        );
+        let class = match c.class.as_str() {
+            "request" => "Class::Request",
+            "inventory" => "Class::Inventory",
+            "service" => "Class::Service",
+            other => panic!("{ctx}: unknown class `{other}`"),
+        };
+        if !is_lint {
+            assert!(c.severity == "error", "{ctx}: documented codes are errors");
+        }
+        if c.class == "request" && !is_lint {
+            assert!(
+                c.invalid.is_some() && c.valid.is_some(),
+                "{ctx}: a request-class code needs an invalid and a valid example"
+            );
+        }
+        let status = match c.http_status {
+            Some(s) => format!("Some({s})"),
+            None => "None".into(),
+        };
+        let opt = |o: &Option<String>| match o {
+            Some(s) => format!("Some({s:?})"),
+            None => "None".into(),
+        };
+        writeln!(
+            out,
+            "    CodeInfo {{ code: {:?}, http_status: {status}, class: {class}, severity: {}, message: {:?}, description: {:?}, parameters: &{:?}, offline: {:?}, invalid_example: {}, valid_example: {} }},",
+            c.code,
+            severity(&c.severity, &ctx),
+            c.message,
+            c.description,
+            c.parameters,
+            c.offline,
+            opt(&c.invalid),
+            opt(&c.valid),
+        )
+        .ok();
+    }
+    out.push_str("];\n\n");
+
+    out.push_str("/// Every request parameter of RunCommand, in the reference's order.\npub static PARAMETERS: &[ParamInfo] = &[\n");
+    let mut pseen = BTreeSet::new();
+    for p in &params.parameter {
+        let ctx = format!("rules/parameters.toml: parameter `{}`", p.name);
+        assert!(pseen.insert(p.name.clone()), "{ctx}: given twice");
+        let ty = match p.ty.as_str() {
+            "string" => "ParamType::String",
+            "integer" => "ParamType::Integer",
+            "boolean" => "ParamType::Boolean",
+            "string-list" => "ParamType::StringList",
+            "tag-list" => "ParamType::TagList",
+            "object" => "ParamType::Object",
+            other => panic!("{ctx}: unknown type `{other}`"),
+        };
+        let opt = |o: &Option<String>| match o {
+            Some(s) => format!("Some({s:?})"),
+            None => "None".into(),
+        };
+        let max = match p.max_chars {
+            Some(m) => format!("Some({m})"),
+            None => "None".into(),
+        };
+        writeln!(
+            out,
+            "    ParamInfo {{ name: {:?}, ty: {ty}, required: {}, description: {:?}, default: {}, example: {}, max_chars: {max}, values: &{:?}, case_insensitive: {}, deprecated: {} }},",
+            p.name,
+            p.required,
+            p.description,
+            opt(&p.default),
+            opt(&p.example),
+            p.values,
+            p.case_insensitive,
+            p.deprecated
+        )
+        .ok();
+    }
+    out.push_str("];\n\n");
+
+    out.push_str("/// Numeric limits, each documented in `rules/limits.toml`.\npub mod limits {\n");
+    let mut lseen = BTreeSet::new();
+    for l in &limits.limit {
+        assert!(
+            lseen.insert(l.name.clone()),
+            "rules/limits.toml: limit `{}` given twice",
+            l.name
+        );
+        assert!(
+            l.name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+            "rules/limits.toml: limit name `{}` must be UPPER_SNAKE_CASE",
+            l.name
+        );
+        writeln!(out, "    #[doc = {:?}]\n    pub const {}: i64 = {};", l.description, l.name, l.value).ok();
+    }
+    out.push_str("}\n\n");
+
+    out.push_str("/// Known region IDs with their names.\npub static REGIONS: &[(&str, &str)] = &[\n");
+    for r in &regions.region {
+        writeln!(out, "    ({:?}, {:?}),", r.id, r.name).ok();
+    }
+    out.push_str("];\n");
+
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("catalog.rs");
+    std::fs::write(&dest, out).expect("write catalog.rs");
+}

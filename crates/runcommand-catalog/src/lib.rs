@@ -1,0 +1,195 @@
+//! The rule catalogue of runcommand-lint, compiled in from the data files under `rules/` at the
+//! workspace root: every error code (documented API codes and project `Lint.*` codes) with its HTTP
+//! status, message, description, class, default severity and examples; every request parameter
+//! with its type, limits and enumeration; the numeric limits; the known regions.
+//!
+//! This is the single source of truth used by the engine, `explain`, `rules`, reporters and the
+//! editor integration. Nothing here knows about documents or diagnostics.
+
+#![forbid(unsafe_code)]
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The API would reject the request (or the file cannot be checked).
+    Error,
+    /// The request is accepted but probably does not do what was meant.
+    Warning,
+    /// Worth knowing; never fails a run.
+    Info,
+}
+
+impl Severity {
+    /// The lowercase name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// What it takes to decide a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// Decidable from the request alone (under decisions.md).
+    Request,
+    /// Needs account state (instances, buckets, resource groups).
+    Inventory,
+    /// Only the live service knows (quotas, permissions, faults).
+    Service,
+}
+
+impl Class {
+    /// The lowercase name used in `rules` and `explain`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Request => "request",
+            Class::Inventory => "inventory",
+            Class::Service => "service",
+        }
+    }
+}
+
+/// One error code.
+#[derive(Debug)]
+pub struct CodeInfo {
+    /// The code, e.g. `InvalidParam.Frequency` or `Lint.DuplicateKey`.
+    pub code: &'static str,
+    /// The HTTP status the API returns with it; `None` for `Lint.*` codes.
+    pub http_status: Option<u16>,
+    /// What it takes to decide it.
+    pub class: Class,
+    /// Default severity.
+    pub severity: Severity,
+    /// The reference's error message (for `Lint.*` codes, a one-line summary).
+    pub message: &'static str,
+    /// What it means and what triggers it.
+    pub description: &'static str,
+    /// The request parameters it concerns.
+    pub parameters: &'static [&'static str],
+    /// Whether and how it can be checked offline.
+    pub offline: &'static str,
+    /// A request document that gives exactly one finding with this code.
+    pub invalid_example: Option<&'static str>,
+    /// The same request corrected: no finding with this code.
+    pub valid_example: Option<&'static str>,
+}
+
+impl CodeInfo {
+    /// Whether this is a project code (`Lint.*`) rather than a documented API code.
+    pub fn is_lint(&self) -> bool {
+        self.code.starts_with("Lint.")
+    }
+}
+
+/// The JSON/YAML shape a parameter takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamType {
+    /// A string.
+    String,
+    /// An integer (a number or a decimal string).
+    Integer,
+    /// A boolean (a boolean or the strings true/false in any case).
+    Boolean,
+    /// A list of strings (a single string is a one-element list).
+    StringList,
+    /// A list of `{Key, Value}` mappings.
+    TagList,
+    /// A mapping (or a string holding a JSON object).
+    Object,
+}
+
+impl ParamType {
+    /// A short human name for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ParamType::String => "a string",
+            ParamType::Integer => "an integer",
+            ParamType::Boolean => "a boolean",
+            ParamType::StringList => "a list of strings",
+            ParamType::TagList => "a list of {Key, Value} mappings",
+            ParamType::Object => "a mapping",
+        }
+    }
+}
+
+/// One request parameter of RunCommand.
+#[derive(Debug)]
+pub struct ParamInfo {
+    /// The name exactly as on the wire.
+    pub name: &'static str,
+    /// Its shape.
+    pub ty: ParamType,
+    /// Whether the request must give it.
+    pub required: bool,
+    /// What it means.
+    pub description: &'static str,
+    /// The default value, as text.
+    pub default: Option<&'static str>,
+    /// An example value, as text.
+    pub example: Option<&'static str>,
+    /// The maximum length in characters, where one is documented.
+    pub max_chars: Option<u32>,
+    /// The valid values, for enumerations.
+    pub values: &'static [&'static str],
+    /// Whether the enumeration is matched ignoring case.
+    pub case_insensitive: bool,
+    /// Whether the parameter is deprecated.
+    pub deprecated: bool,
+}
+
+include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+/// Looks a code up by its exact name.
+pub fn code(name: &str) -> Option<&'static CodeInfo> {
+    CODES.iter().find(|c| c.code == name)
+}
+
+/// Looks a parameter up by its exact (case-sensitive) name.
+pub fn parameter(name: &str) -> Option<&'static ParamInfo> {
+    PARAMETERS.iter().find(|p| p.name == name)
+}
+
+/// Whether a region ID is in the known list.
+pub fn is_known_region(id: &str) -> bool {
+    REGIONS.iter().any(|(r, _)| *r == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_code_has_a_status_and_lint_codes_none() {
+        for c in CODES {
+            assert_eq!(c.is_lint(), c.http_status.is_none(), "{}", c.code);
+        }
+    }
+
+    #[test]
+    fn the_reference_error_table_is_complete() {
+        // The reference's error table has 71 rows.
+        assert_eq!(CODES.iter().filter(|c| !c.is_lint()).count(), 71);
+    }
+
+    #[test]
+    fn lookups_work() {
+        assert_eq!(code("InvalidParam.Frequency").and_then(|c| c.http_status), Some(400));
+        assert!(code("Nope").is_none());
+        assert_eq!(parameter("Type").map(|p| p.values.len()), Some(3));
+        assert!(is_known_region("cn-hangzhou"));
+        assert!(!is_known_region("cn-atlantis"));
+    }
+
+    #[test]
+    fn enumerations_and_limits_are_consistent() {
+        assert_eq!(limits::TIMEOUT_MAX, 86400);
+        for p in PARAMETERS {
+            if p.case_insensitive {
+                assert!(!p.values.is_empty(), "{}", p.name);
+            }
+        }
+    }
+}
