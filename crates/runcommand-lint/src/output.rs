@@ -1,0 +1,248 @@
+//! Reporters: `human` (snippets, optional colour) and `json` (the stable contract, version 1).
+
+use std::io::{self, Write};
+
+use runcommand_rules::{Diagnostic, FileReport, Severity};
+use serde::Serialize;
+
+/// A 1-based position, columns in Unicode characters.
+#[derive(Serialize)]
+pub struct Position {
+    line: u32,
+    column: u32,
+}
+
+#[derive(Serialize)]
+struct Range {
+    start: Position,
+    end: Position,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    path: &'a str,
+    document: usize,
+    code: &'a str,
+    severity: &'a str,
+    http_status: Option<u16>,
+    parameter: Option<&'a str>,
+    message: &'a str,
+    help: Option<&'a str>,
+    range: Range,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    documents: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+fn summary(reports: &[FileReport]) -> Summary {
+    let all = || reports.iter().flat_map(|r| &r.diagnostics);
+    Summary {
+        files: reports.len(),
+        documents: reports.iter().map(|r| r.requests).sum(),
+        errors: all().filter(|d| d.severity == Severity::Error).count(),
+        warnings: all().filter(|d| d.severity == Severity::Warning).count(),
+    }
+}
+
+fn position(r: &FileReport, offset: usize) -> Position {
+    let lc = r.position(offset);
+    Position {
+        line: lc.line,
+        column: lc.column,
+    }
+}
+
+/// Writes the JSON contract.
+pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
+    let diagnostics = reports
+        .iter()
+        .flat_map(|r| {
+            r.diagnostics.iter().map(move |d| JsonDiagnostic {
+                path: &r.path,
+                document: d.document,
+                code: d.code,
+                severity: d.severity.as_str(),
+                http_status: d.http_status(),
+                parameter: d.parameter.as_deref(),
+                message: &d.message,
+                help: d.help.as_deref(),
+                range: Range {
+                    start: position(r, d.span.start),
+                    end: position(r, d.span.end),
+                },
+            })
+        })
+        .collect();
+    let doc = JsonOutput {
+        version: 1,
+        diagnostics,
+        summary: summary(reports),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+    fn severity(&self, sev: Severity) -> String {
+        let code = match sev {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;36",
+        };
+        self.paint(code, sev.as_str())
+    }
+}
+
+/// Replaces tabs with spaces and control characters with `?` so a snippet line is printable and
+/// its columns line up with the underline.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '?',
+            c => c,
+        })
+        .collect()
+}
+
+fn snippet(out: &mut impl Write, r: &FileReport, d: &Diagnostic, st: &Style) -> io::Result<()> {
+    if r.text.is_empty() {
+        return Ok(());
+    }
+    let start = r.position(d.span.start);
+    let end = r.position(d.span.end);
+    let first = start.line as usize - 1;
+    // Show at most 3 lines of a multi-line span.
+    let last = (end.line as usize - 1).min(first + 2);
+    let width = (last + 1).to_string().len();
+    let bar = st.paint("1;34", "|");
+    writeln!(out, "{:width$} {bar}", "")?;
+    for line in first..=last {
+        let Some(range) = r.line_index.line_range(&r.text, line) else {
+            break;
+        };
+        let text = r.text.get(range).unwrap_or("");
+        let shown: String = printable(text);
+        writeln!(
+            out,
+            "{} {bar} {shown}",
+            st.paint("1;34", &format!("{:>width$}", line + 1))
+        )?;
+        let chars = shown.chars().count();
+        let from = if line == first {
+            start.column as usize - 1
+        } else {
+            0
+        };
+        let to = if line == end.line as usize - 1 {
+            (end.column as usize - 1).min(chars)
+        } else {
+            chars
+        };
+        let carets = "^".repeat(to.saturating_sub(from).max(1));
+        let code = match d.severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;36",
+        };
+        writeln!(
+            out,
+            "{:width$} {bar} {}{}",
+            "",
+            " ".repeat(from),
+            st.paint(code, &carets)
+        )?;
+    }
+    if end.line as usize - 1 > last {
+        writeln!(out, "{:width$} {bar} ...", "")?;
+    }
+    Ok(())
+}
+
+/// Writes human-readable findings and a summary line.
+pub fn human(out: &mut impl Write, reports: &[FileReport], color: bool) -> io::Result<()> {
+    let st = Style { color };
+    for r in reports {
+        for d in &r.diagnostics {
+            let pos = r.position(d.span.start);
+            writeln!(
+                out,
+                "{}{} {}",
+                st.severity(d.severity),
+                st.paint("1", &format!("[{}]:", d.code)),
+                st.paint("1", &d.message)
+            )?;
+            writeln!(
+                out,
+                "  {} {}:{}:{}",
+                st.paint("1;34", "-->"),
+                r.path,
+                pos.line,
+                pos.column
+            )?;
+            snippet(out, r, d, &st)?;
+            for rel in &d.related {
+                let p = r.position(rel.span.start);
+                let path = rel.path.as_deref().unwrap_or(&r.path);
+                writeln!(
+                    out,
+                    "  = note: {} ({path}:{}:{})",
+                    rel.message, p.line, p.column
+                )?;
+            }
+            if let Some(h) = &d.help {
+                writeln!(out, "  = help: {h}")?;
+            }
+            if let Some(status) = d.http_status() {
+                let message = runcommand_catalog::code(d.code).map_or("", |c| c.message);
+                writeln!(out, "  = the API answers HTTP {status}: {message}")?;
+            }
+            writeln!(out)?;
+        }
+    }
+    let s = summary(reports);
+    let files = if s.files == 1 { "file" } else { "files" };
+    let requests = if s.documents == 1 {
+        "request"
+    } else {
+        "requests"
+    };
+    if s.errors == 0 && s.warnings == 0 {
+        writeln!(
+            out,
+            "{} {} {files}, {} {requests}: no problems found",
+            st.paint("1;32", "ok:"),
+            s.files,
+            s.documents
+        )
+    } else {
+        writeln!(
+            out,
+            "{} error(s), {} warning(s) in {} {files} ({} {requests})",
+            s.errors, s.warnings, s.files, s.documents
+        )
+    }
+}

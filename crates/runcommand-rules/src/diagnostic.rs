@@ -1,0 +1,105 @@
+//! The diagnostics model: what a rule reports.
+
+use std::ops::Range;
+
+pub use runcommand_catalog::Severity;
+
+/// A suggested edit that fixes a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the edit does, e.g. "Replace with `RunShellScript`".
+    pub title: String,
+    /// The byte range in the file to replace.
+    pub span: Range<usize>,
+    /// The new text.
+    pub replacement: String,
+    /// Whether applying it cannot change what the request means beyond the fix itself.
+    pub safe: bool,
+}
+
+/// Another place that explains a finding (e.g. the first use of a reused ClientToken).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// The file, as given; `None` for the same file.
+    pub path: Option<String>,
+    /// The byte range in that file.
+    pub span: Range<usize>,
+    /// Line and column of the start (1-based, characters), filled in for other files.
+    pub position: Option<(u32, u32)>,
+    /// What it is.
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The catalogue code.
+    pub code: &'static str,
+    /// The severity (the code's default unless a rule or configuration says otherwise).
+    pub severity: Severity,
+    /// 0-based index of the request in its file.
+    pub document: usize,
+    /// The byte range in the file the finding is about.
+    pub span: Range<usize>,
+    /// The API parameter it concerns, if any.
+    pub parameter: Option<String>,
+    /// What is wrong, precisely.
+    pub message: String,
+    /// How to fix it, if known.
+    pub help: Option<String>,
+    /// A machine-applicable fix, if known.
+    pub fix: Option<Fix>,
+    /// Other places that explain it.
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A finding with the code's default severity.
+    pub fn new(code: &'static str, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        let severity = runcommand_catalog::code(code).map_or(Severity::Error, |c| c.severity);
+        debug_assert!(
+            runcommand_catalog::code(code).is_some(),
+            "code {code} is not in the catalogue"
+        );
+        Diagnostic {
+            code,
+            severity,
+            document: 0,
+            span,
+            parameter: None,
+            message: message.into(),
+            help: None,
+            fix: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Sets the parameter.
+    pub fn param(mut self, name: impl Into<String>) -> Self {
+        self.parameter = Some(name.into());
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the fix.
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Overrides the severity.
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// The HTTP status of the code, for documented codes.
+    pub fn http_status(&self) -> Option<u16> {
+        runcommand_catalog::code(self.code).and_then(|c| c.http_status)
+    }
+}

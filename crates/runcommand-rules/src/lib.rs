@@ -1,0 +1,304 @@
+//! The rule engine of runcommand-lint.
+//!
+//! Data flow: file bytes → [`runcommand_document::load`] → one request per YAML document or JSON
+//! array element → [`request::build`] (the typed request view, which reports shape problems) →
+//! every rule in [`rules::RULES`] → diagnostics, sorted by position then code.
+//!
+//! [`check_files`] checks many files in parallel (rayon). A panic inside a file's check is caught
+//! and becomes a `Lint.InternalError` diagnostic for that file, so the other files' results are
+//! never lost. The engine knows nothing about command lines, terminals or editors.
+
+#![forbid(unsafe_code)]
+
+pub mod diagnostic;
+pub mod request;
+pub mod rules;
+mod suggest;
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+use runcommand_document::{Format, LineIndex, LoadErrorKind, LoadOptions, Node, Value};
+
+pub use diagnostic::{Diagnostic, Fix, Related, Severity};
+pub use suggest::did_you_mean;
+
+/// Engine settings.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Files larger than this many bytes are not read (`Lint.FileTooLarge`).
+    pub max_file_size: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_file_size: u64::try_from(runcommand_catalog::limits::FILE_SIZE_MAX_BYTES)
+                .unwrap_or(10 << 20),
+        }
+    }
+}
+
+/// The findings for one file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as given (or the `--stdin-filename`).
+    pub path: String,
+    /// The file's text (empty if it could not be read).
+    pub text: String,
+    /// Line index of `text`.
+    pub line_index: LineIndex,
+    /// Findings, sorted by position then code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many requests the file held.
+    pub requests: usize,
+}
+
+impl FileReport {
+    /// A report for a file that could not be read or checked at all.
+    pub fn failed(path: &str, code: &'static str, message: String) -> FileReport {
+        FileReport {
+            path: path.to_owned(),
+            text: String::new(),
+            line_index: LineIndex::default(),
+            diagnostics: vec![Diagnostic::new(code, 0..0, message)],
+            requests: 0,
+        }
+    }
+
+    /// 1-based line and column (characters) of a byte offset.
+    pub fn position(&self, offset: usize) -> runcommand_document::LineCol {
+        self.line_index.line_col(&self.text, offset)
+    }
+}
+
+/// What to check: a path and its bytes (or why they could not be read).
+pub struct Input {
+    /// The path as given.
+    pub path: String,
+    /// The syntax to read it as.
+    pub format: Format,
+    /// The bytes, or the read error (`Lint.Io`), or the size (`Lint.FileTooLarge`).
+    pub content: Content,
+}
+
+/// The content of an [`Input`].
+pub enum Content {
+    /// The file's bytes.
+    Bytes(Vec<u8>),
+    /// The file could not be read.
+    Unreadable(String),
+    /// The file is larger than the cap (its size in bytes).
+    TooLarge(u64),
+}
+
+/// Checks one file's bytes. Never panics on any input.
+pub fn check_bytes(path: &str, bytes: &[u8], format: Format) -> FileReport {
+    let max_depth = usize::try_from(runcommand_catalog::limits::NESTING_MAX).unwrap_or(256);
+    let loaded = runcommand_document::load(bytes, format, LoadOptions { max_depth });
+    let mut diagnostics = Vec::new();
+    let mut requests = 0usize;
+    let text = loaded.text.as_str();
+    for doc in &loaded.documents {
+        let Some(root) = &doc.root else {
+            continue;
+        };
+        // A JSON array (or a YAML sequence) at the top holds one request per element.
+        let items: Vec<&Node> = match &root.value {
+            Value::Seq(items) => items.iter().collect(),
+            _ => vec![root],
+        };
+        for node in items {
+            let index = requests;
+            requests += 1;
+            let start = diagnostics.len();
+            check_request(text, node, index, &mut diagnostics);
+            for d in diagnostics.get_mut(start..).into_iter().flatten() {
+                d.document = index;
+            }
+        }
+    }
+    if let Some(e) = &loaded.error {
+        let code = match e.kind {
+            LoadErrorKind::Encoding => "Lint.Encoding",
+            LoadErrorKind::Syntax => "Lint.Syntax",
+        };
+        let mut d = Diagnostic::new(code, clamp(e.span.clone(), text.len()), e.message.clone());
+        d.document = requests;
+        diagnostics.push(d);
+    } else if requests == 0 {
+        diagnostics.push(
+            Diagnostic::new("Lint.EmptyDocument", 0..0, "the file holds no request").help(
+                "a request is a mapping of RunCommand parameters, e.g. `RegionId: cn-hangzhou`",
+            ),
+        );
+    }
+    sort(&mut diagnostics);
+    FileReport {
+        path: path.to_owned(),
+        line_index: loaded.line_index,
+        text: loaded.text,
+        diagnostics,
+        requests,
+    }
+}
+
+fn clamp(r: Range<usize>, len: usize) -> Range<usize> {
+    let s = r.start.min(len);
+    s..r.end.clamp(s, len)
+}
+
+/// Checks one request node with every rule.
+pub fn check_request(text: &str, node: &Node, index: usize, out: &mut Vec<Diagnostic>) {
+    let built = request::build(text, node, index, out);
+    if let Some(req) = built.request {
+        for rule in rules::RULES {
+            (rule.check)(&req, out);
+        }
+    }
+}
+
+/// Sorts diagnostics by position, then code, then message (a total, deterministic order).
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.code, a.span.end, &a.message).cmp(&(
+            b.span.start,
+            b.code,
+            b.span.end,
+            &b.message,
+        ))
+    });
+}
+
+/// Checks one input, turning a panic into a `Lint.InternalError` diagnostic.
+pub fn check_input(input: Input) -> FileReport {
+    let path = input.path;
+    match input.content {
+        Content::Unreadable(why) => FileReport::failed(&path, "Lint.Io", why),
+        Content::TooLarge(size) => FileReport::failed(
+            &path,
+            "Lint.FileTooLarge",
+            format!("the file is {size} bytes, above the size cap; it was not read"),
+        ),
+        Content::Bytes(bytes) => {
+            let format = input.format;
+            let p = path.clone();
+            guarded(&path, move || check_bytes(&p, &bytes, format))
+        }
+    }
+}
+
+/// Runs `f`; a panic becomes a report holding one `Lint.InternalError` for `path`.
+pub fn guarded(path: &str, f: impl FnOnce() -> FileReport + std::panic::UnwindSafe) -> FileReport {
+    std::panic::catch_unwind(f).unwrap_or_else(|_| {
+        FileReport::failed(
+            path,
+            "Lint.InternalError",
+            "runcommand-lint failed while checking this file (a bug: please report it with the file)".into(),
+        )
+    })
+}
+
+/// Checks many inputs in parallel; reports come back in the inputs' order.
+pub fn check_files(inputs: Vec<Input>) -> Vec<FileReport> {
+    inputs.into_par_iter().map(check_input).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(src: &str) -> Vec<&'static str> {
+        check_bytes("t.yaml", src.as_bytes(), Format::Yaml)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    const BASE: &str = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
+
+    #[test]
+    fn a_valid_request_has_no_findings() {
+        assert!(codes(BASE).is_empty(), "{:?}", codes(BASE));
+    }
+
+    #[test]
+    fn every_rule_code_is_in_the_catalogue() {
+        for r in rules::RULES {
+            for c in r.codes {
+                assert!(
+                    runcommand_catalog::code(c).is_some(),
+                    "{c} of rule {}",
+                    r.name
+                );
+            }
+        }
+        for c in rules::STRUCTURAL_CODES {
+            assert!(runcommand_catalog::code(c).is_some(), "{c}");
+        }
+    }
+
+    #[test]
+    fn syntax_error_is_one_diagnostic() {
+        let r = check_bytes("t.yaml", b"a: [1,\n", Format::Yaml);
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].code, "Lint.Syntax");
+    }
+
+    #[test]
+    fn empty_file() {
+        assert_eq!(codes(""), vec!["Lint.EmptyDocument"]);
+        assert_eq!(codes("# only a comment\n"), vec!["Lint.EmptyDocument"]);
+    }
+
+    #[test]
+    fn json_array_holds_requests_numbered_in_order() {
+        let src = r#"[{"RegionId": "cn-hangzhou"}, {"RegionId": "cn-hangzhou", "Type": "RunShellScript", "CommandContent": "x", "InstanceId": ["i-abc"]}]"#;
+        let r = check_bytes("t.json", src.as_bytes(), Format::Json);
+        assert_eq!(r.requests, 2);
+        assert!(r.diagnostics.iter().all(|d| d.document == 0));
+        assert!(!r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn panics_become_internal_errors() {
+        let report = guarded("p.yaml", || panic!("boom"));
+        assert_eq!(report.path, "p.yaml");
+        assert_eq!(report.diagnostics.len(), 1);
+        assert_eq!(report.diagnostics[0].code, "Lint.InternalError");
+        let report = check_input(Input {
+            path: "x".into(),
+            format: Format::Yaml,
+            content: Content::Unreadable("permission denied".into()),
+        });
+        assert_eq!(report.diagnostics[0].code, "Lint.Io");
+    }
+
+    #[test]
+    fn flattened_form_is_read_like_lists() {
+        let src = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: x\nInstanceId.1: i-abc\nInstanceId.2: i-abc\nTag.1.Key: a\nTag.1.Value: http://x\n";
+        assert_eq!(
+            codes(src),
+            vec!["Lint.DuplicateInstanceId", "InvalidTagValue.Malformed"]
+        );
+        let mixed = format!("{BASE}InstanceId.1: i-abd\n");
+        assert_eq!(codes(&mixed), vec!["Lint.MixedParameterForms"]);
+    }
+
+    #[test]
+    fn unknown_parameter_suggests() {
+        let r = check_bytes(
+            "t.yaml",
+            format!("{BASE}Timout: 30\n").as_bytes(),
+            Format::Yaml,
+        );
+        let d = &r.diagnostics[0];
+        assert_eq!(d.code, "Lint.UnknownParameter");
+        assert_eq!(d.help.as_deref(), Some("did you mean `Timeout`?"));
+        assert_eq!(
+            d.fix.as_ref().map(|f| f.replacement.as_str()),
+            Some("Timeout")
+        );
+    }
+}

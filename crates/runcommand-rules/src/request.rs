@@ -1,0 +1,702 @@
+//! The request view: a document's mapping read as a typed RunCommand request.
+//!
+//! Building the view is where the shape of the request is checked, once, for every rule:
+//! - `Lint.DuplicateKey`: a key given twice in a mapping (inside `Parameters`:
+//!   `ParameterKey.Duplicate`, keys compared ignoring case since parameter names are).
+//! - `Lint.UnknownParameter`: a key that is no parameter of RunCommand, with "did you mean" when a
+//!   parameter name is equal ignoring case or within a small edit distance.
+//! - `Lint.TypeMismatch`: a value of the wrong shape (decisions.md §1: booleans may be the strings
+//!   true/false in any case; integers may be decimal strings; a single string is a one-element
+//!   `InstanceId` list; a string parameter accepts any non-null scalar, as the wire carries text).
+//! - `Lint.MixedParameterForms`: a list parameter given both as a list and in the flattened RPC
+//!   form (`InstanceId.1`, `Tag.1.Key`).
+//! - `Lint.UnsupportedAction`: an `Action` other than `RunCommand`; the document is not checked
+//!   further.
+//!
+//! Rules then read typed values with spans and never re-check shapes.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use runcommand_catalog::{PARAMETERS, ParamInfo, ParamType};
+use runcommand_document::{Entry, Node, ScalarKind, Value};
+
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::suggest::did_you_mean;
+
+/// A string value with the node it came from.
+#[derive(Clone, Copy, Debug)]
+pub struct Text<'a> {
+    /// The decoded text.
+    pub value: &'a str,
+    /// The node (for spans and source maps).
+    pub node: &'a Node,
+}
+
+impl<'a> Text<'a> {
+    /// The node's span in the file.
+    pub fn span(&self) -> Range<usize> {
+        self.node.span.clone()
+    }
+}
+
+/// One `{Key, Value}` pair of `Tag` or `ResourceTag`.
+#[derive(Clone, Debug)]
+pub struct TagPair<'a> {
+    /// The key, if given.
+    pub key: Option<Text<'a>>,
+    /// The value, if given.
+    pub value: Option<Text<'a>>,
+    /// Where the pair is (the mapping, or the first flattened key).
+    pub span: Range<usize>,
+}
+
+/// A typed parameter value.
+#[derive(Clone, Debug)]
+pub enum PValue<'a> {
+    /// A string.
+    Str(Text<'a>),
+    /// An integer.
+    Int(i64, &'a Node),
+    /// A boolean.
+    Bool(bool, &'a Node),
+    /// A list of strings.
+    List(Vec<Text<'a>>),
+    /// A list of tags.
+    Tags(Vec<TagPair<'a>>),
+    /// A mapping, or a string holding JSON (`Parameters`).
+    Object(&'a Node),
+    /// The value had the wrong type (already reported).
+    Invalid,
+}
+
+/// One parameter as given.
+#[derive(Clone, Debug)]
+pub struct Param<'a> {
+    /// The catalogue entry.
+    pub info: &'static ParamInfo,
+    /// The key's span (the first flattened key for flattened forms).
+    pub key_span: Range<usize>,
+    /// The span of the whole value (for flattened forms, from the first to the last item).
+    pub value_span: Range<usize>,
+    /// The typed value.
+    pub value: PValue<'a>,
+}
+
+/// A RunCommand request read from a document.
+#[derive(Debug)]
+pub struct Request<'a> {
+    /// The whole file text (for source maps).
+    pub text: &'a str,
+    /// The request's mapping node.
+    pub node: &'a Node,
+    /// 0-based index of the request in its file.
+    pub index: usize,
+    /// The parameters given, by name (the first occurrence of a duplicated key).
+    pub params: BTreeMap<&'static str, Param<'a>>,
+}
+
+impl<'a> Request<'a> {
+    /// A parameter, if given.
+    pub fn get(&self, name: &str) -> Option<&Param<'a>> {
+        self.params.get(name)
+    }
+
+    /// A string parameter's value, if given with the right type.
+    pub fn str(&self, name: &str) -> Option<Text<'a>> {
+        match self.get(name)?.value {
+            PValue::Str(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// A boolean parameter's value, if given with the right type.
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        match self.get(name)?.value {
+            PValue::Bool(b, _) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// An integer parameter's value and node, if given with the right type.
+    pub fn int(&self, name: &str) -> Option<(i64, &'a Node)> {
+        match self.get(name)?.value {
+            PValue::Int(i, n) => Some((i, n)),
+            _ => None,
+        }
+    }
+
+    /// Whether a parameter is given at all (even with a wrong type).
+    pub fn has(&self, name: &str) -> bool {
+        self.params.contains_key(name)
+    }
+}
+
+/// What a flattened key means.
+enum Flat<'k> {
+    /// `InstanceId.N`
+    Item(&'static ParamInfo, u32),
+    /// `Tag.N.Key` / `Tag.N.Value`
+    TagField(&'static ParamInfo, u32, &'k str),
+}
+
+fn parse_flat(key: &str) -> Option<Flat<'_>> {
+    let (head, rest) = key.split_once('.')?;
+    let info = PARAMETERS.iter().find(|p| p.name == head)?;
+    let (index, field) = match rest.split_once('.') {
+        Some((n, f)) => (n, Some(f)),
+        None => (rest, None),
+    };
+    if index.is_empty() || index.starts_with('0') || !index.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = index.parse().ok()?;
+    match (info.ty, field) {
+        (ParamType::StringList, None) => Some(Flat::Item(info, n)),
+        (ParamType::TagList, Some(f @ ("Key" | "Value"))) => Some(Flat::TagField(info, n, f)),
+        _ => None,
+    }
+}
+
+/// Reports duplicate keys in one mapping. `ignore_case` for `Parameters`.
+pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<String, Range<usize>> = BTreeMap::new();
+    for e in entries {
+        let Some(k) = e.key.as_key_str() else {
+            continue;
+        };
+        let norm = if parameters {
+            k.to_lowercase()
+        } else {
+            k.to_owned()
+        };
+        if let Some(first) = seen.get(&norm) {
+            let d = if parameters {
+                Diagnostic::new(
+                    "ParameterKey.Duplicate",
+                    e.key.span.clone(),
+                    format!(
+                        "parameter `{k}` is given twice in Parameters (names are case-insensitive)"
+                    ),
+                )
+                .param("Parameters")
+            } else {
+                Diagnostic::new(
+                    "Lint.DuplicateKey",
+                    e.key.span.clone(),
+                    format!("key `{k}` is given twice; parsers silently keep only one of them"),
+                )
+            };
+            let mut d = d.help("remove one of the two keys");
+            d.related.push(crate::diagnostic::Related {
+                path: None,
+                span: first.clone(),
+                message: "first given here".into(),
+                position: None,
+            });
+            out.push(d);
+        } else {
+            seen.insert(norm, e.key.span.clone());
+        }
+    }
+}
+
+fn mismatch(node: &Node, name: &str, expected: &str, help: Option<String>) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        "Lint.TypeMismatch",
+        node.span.clone(),
+        format!("`{name}` must be {expected}, found {}", node.type_name()),
+    )
+    .param(name);
+    if let Some(h) = help {
+        d = d.help(h);
+    }
+    d
+}
+
+/// Reads a scalar as a string parameter value (any non-null scalar: the wire carries text).
+fn as_text<'a>(node: &'a Node) -> Option<Text<'a>> {
+    match &node.value {
+        Value::Scalar(s) if s.kind != ScalarKind::Null => Some(Text {
+            value: s.text.as_str(),
+            node,
+        }),
+        _ => None,
+    }
+}
+
+fn typed<'a>(info: &'static ParamInfo, node: &'a Node, out: &mut Vec<Diagnostic>) -> PValue<'a> {
+    let name = info.name;
+    match info.ty {
+        ParamType::String => match as_text(node) {
+            Some(t) => PValue::Str(t),
+            None => {
+                out.push(mismatch(node, name, "a string", None));
+                PValue::Invalid
+            }
+        },
+        ParamType::Integer => {
+            let parsed = node.as_scalar().and_then(|s| match s.kind {
+                ScalarKind::Int | ScalarKind::Str => {
+                    let t = s.text.trim();
+                    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+                    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                        t.parse::<i64>().ok()
+                    } else {
+                        None
+                    }
+                }
+                _ => None,
+            });
+            match parsed {
+                Some(i) => PValue::Int(i, node),
+                None => {
+                    out.push(mismatch(
+                        node,
+                        name,
+                        "an integer",
+                        Some("give a whole number, e.g. 3600".into()),
+                    ));
+                    PValue::Invalid
+                }
+            }
+        }
+        ParamType::Boolean => {
+            let b = node.as_scalar().and_then(|s| match s.kind {
+                ScalarKind::Bool(b) => Some(b),
+                ScalarKind::Str if s.text.eq_ignore_ascii_case("true") => Some(true),
+                ScalarKind::Str if s.text.eq_ignore_ascii_case("false") => Some(false),
+                _ => None,
+            });
+            match b {
+                Some(b) => PValue::Bool(b, node),
+                None => {
+                    let text = node.as_scalar().map(|s| s.text.to_ascii_lowercase());
+                    let hint = match text.as_deref() {
+                        Some("yes" | "on" | "y" | "1") => Some(
+                            "YAML 1.2 reads this as a string, not a boolean: write `true`".into(),
+                        ),
+                        Some("no" | "off" | "n" | "0") => Some(
+                            "YAML 1.2 reads this as a string, not a boolean: write `false`".into(),
+                        ),
+                        _ => Some("write `true` or `false`".into()),
+                    };
+                    out.push(mismatch(node, name, "a boolean", hint));
+                    PValue::Invalid
+                }
+            }
+        }
+        ParamType::StringList => match &node.value {
+            Value::Seq(items) => {
+                let mut list = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for item in items {
+                    match as_text(item) {
+                        Some(t) => list.push(t),
+                        None => {
+                            out.push(mismatch(item, name, "a list of strings; this item", None));
+                            ok = false;
+                        }
+                    }
+                }
+                if ok {
+                    PValue::List(list)
+                } else {
+                    PValue::Invalid
+                }
+            }
+            Value::Scalar(_) => match as_text(node) {
+                Some(t) => PValue::List(vec![t]),
+                None => {
+                    out.push(mismatch(node, name, "a list of strings", None));
+                    PValue::Invalid
+                }
+            },
+            _ => {
+                out.push(mismatch(node, name, "a list of strings", None));
+                PValue::Invalid
+            }
+        },
+        ParamType::TagList => match &node.value {
+            Value::Seq(items) => {
+                let mut tags = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for item in items {
+                    match tag_pair(name, item, out) {
+                        Some(t) => tags.push(t),
+                        None => ok = false,
+                    }
+                }
+                if ok {
+                    PValue::Tags(tags)
+                } else {
+                    PValue::Invalid
+                }
+            }
+            _ => {
+                out.push(mismatch(
+                    node,
+                    name,
+                    "a list of {Key, Value} mappings",
+                    None,
+                ));
+                PValue::Invalid
+            }
+        },
+        ParamType::Object => match &node.value {
+            Value::Map(entries) => {
+                duplicate_keys(entries, true, out);
+                PValue::Object(node)
+            }
+            Value::Scalar(s) if s.kind == ScalarKind::Str => PValue::Object(node),
+            _ => {
+                out.push(mismatch(
+                    node,
+                    name,
+                    "a mapping (or a string holding a JSON object)",
+                    None,
+                ));
+                PValue::Invalid
+            }
+        },
+    }
+}
+
+fn tag_pair<'a>(name: &str, item: &'a Node, out: &mut Vec<Diagnostic>) -> Option<TagPair<'a>> {
+    let Value::Map(entries) = &item.value else {
+        out.push(mismatch(
+            item,
+            name,
+            "a list of {Key, Value} mappings; this item",
+            None,
+        ));
+        return None;
+    };
+    duplicate_keys(entries, false, out);
+    let mut pair = TagPair {
+        key: None,
+        value: None,
+        span: item.span.clone(),
+    };
+    let mut ok = true;
+    for e in entries {
+        let field = e.key.as_key_str().unwrap_or("");
+        let slot = match field {
+            "Key" => &mut pair.key,
+            "Value" => &mut pair.value,
+            other => {
+                let mut d = Diagnostic::new(
+                    "Lint.UnknownParameter",
+                    e.key.span.clone(),
+                    format!("`{other}` is not a field of a {name} pair (only Key and Value)"),
+                )
+                .param(name);
+                if let Some(s) = did_you_mean(other, ["Key", "Value"].iter().copied()) {
+                    d = d.help(format!("did you mean `{s}`?")).fix(Fix {
+                        title: format!("Rename to `{s}`"),
+                        span: e.key.span.clone(),
+                        replacement: s.to_owned(),
+                        safe: false,
+                    });
+                }
+                out.push(d);
+                continue;
+            }
+        };
+        if slot.is_some() {
+            continue; // duplicate, already reported
+        }
+        match as_text(&e.value) {
+            Some(t) => *slot = Some(t),
+            None if field == "Value"
+                && matches!(&e.value.value, Value::Scalar(s) if s.kind == ScalarKind::Null) =>
+            {
+                // An empty value is allowed; treat null as "".
+            }
+            None => {
+                out.push(mismatch(
+                    &e.value,
+                    &format!("{name}.{field}"),
+                    "a string",
+                    None,
+                ));
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(pair)
+}
+
+/// The outcome of reading a document as requests.
+pub struct Built<'a> {
+    /// The request, unless the document is not one (then diagnostics say why).
+    pub request: Option<Request<'a>>,
+}
+
+/// Reads one request mapping. Reports shape problems into `out`.
+pub fn build<'a>(
+    text: &'a str,
+    node: &'a Node,
+    index: usize,
+    out: &mut Vec<Diagnostic>,
+) -> Built<'a> {
+    let Value::Map(entries) = &node.value else {
+        out.push(Diagnostic::new(
+            "Lint.TypeMismatch",
+            node.span.clone(),
+            format!(
+                "a request must be a mapping of parameter names to values, found {}",
+                node.type_name()
+            ),
+        ));
+        return Built { request: None };
+    };
+    duplicate_keys(entries, false, out);
+
+    if let Some(action) = node.get("Action") {
+        let value = action.value.as_scalar().map(|s| s.text.as_str());
+        if value != Some("RunCommand") {
+            out.push(
+                Diagnostic::new(
+                    "Lint.UnsupportedAction",
+                    action.value.span.clone(),
+                    format!(
+                        "`Action: {}` is not RunCommand; this document is not checked",
+                        value.unwrap_or("?")
+                    ),
+                )
+                .param("Action"),
+            );
+            return Built { request: None };
+        }
+    }
+
+    let mut params: BTreeMap<&'static str, Param<'a>> = BTreeMap::new();
+    // Flattened items: parameter -> (N -> item) / (N -> (key, value)).
+    let mut flat_items: BTreeMap<&'static str, (Range<usize>, BTreeMap<u32, &'a Node>)> =
+        BTreeMap::new();
+    let mut flat_tags: BTreeMap<
+        &'static str,
+        (Range<usize>, BTreeMap<u32, [Option<&'a Entry>; 2]>),
+    > = BTreeMap::new();
+    let mut list_form: BTreeMap<&'static str, Range<usize>> = BTreeMap::new();
+
+    for e in entries {
+        let Some(key) = e.key.as_key_str() else {
+            out.push(Diagnostic::new(
+                "Lint.TypeMismatch",
+                e.key.span.clone(),
+                format!(
+                    "a parameter name must be a string, found {}",
+                    e.key.type_name()
+                ),
+            ));
+            continue;
+        };
+        if key == "Action" {
+            continue;
+        }
+        if let Some(info) = runcommand_catalog::parameter(key) {
+            if params.contains_key(info.name) {
+                continue; // duplicate key, reported above
+            }
+            if matches!(info.ty, ParamType::StringList | ParamType::TagList) {
+                list_form.insert(info.name, e.key.span.clone());
+            }
+            let value = typed(info, &e.value, out);
+            params.insert(
+                info.name,
+                Param {
+                    info,
+                    key_span: e.key.span.clone(),
+                    value_span: e.value.span.clone(),
+                    value,
+                },
+            );
+            continue;
+        }
+        match parse_flat(key) {
+            Some(Flat::Item(info, n)) => {
+                let slot = flat_items
+                    .entry(info.name)
+                    .or_insert_with(|| (e.key.span.clone(), BTreeMap::new()));
+                slot.1.entry(n).or_insert(&e.value);
+            }
+            Some(Flat::TagField(info, n, field)) => {
+                let slot = flat_tags
+                    .entry(info.name)
+                    .or_insert_with(|| (e.key.span.clone(), BTreeMap::new()));
+                let pair = slot.1.entry(n).or_insert([None, None]);
+                let i = usize::from(field == "Value");
+                if let Some(s) = pair.get_mut(i)
+                    && s.is_none()
+                {
+                    *s = Some(e);
+                }
+            }
+            None => out.push(unknown_parameter(key, &e.key)),
+        }
+    }
+
+    for (name, (first_key, items)) in flat_items {
+        if let Some(list_key) = list_form.get(name) {
+            out.push(mixed(name, first_key, list_key));
+            continue;
+        }
+        let Some(info) = runcommand_catalog::parameter(name) else {
+            continue;
+        };
+        let mut list = Vec::new();
+        let mut ok = true;
+        for node in items.values() {
+            match as_text(node) {
+                Some(t) => list.push(t),
+                None => {
+                    out.push(mismatch(node, name, "a list of strings; this item", None));
+                    ok = false;
+                }
+            }
+        }
+        let value_span = span_of(items.values().map(|n| n.span.clone()), &first_key);
+        params.insert(
+            name,
+            Param {
+                info,
+                key_span: first_key,
+                value_span,
+                value: if ok {
+                    PValue::List(list)
+                } else {
+                    PValue::Invalid
+                },
+            },
+        );
+    }
+    for (name, (first_key, pairs)) in flat_tags {
+        if let Some(list_key) = list_form.get(name) {
+            out.push(mixed(name, first_key, list_key));
+            continue;
+        }
+        let Some(info) = runcommand_catalog::parameter(name) else {
+            continue;
+        };
+        let mut tags = Vec::new();
+        let mut ok = true;
+        for [k, v] in pairs.values() {
+            let mut pair = TagPair {
+                key: None,
+                value: None,
+                span: k.or(*v).map_or(first_key.clone(), |e| e.key.span.clone()),
+            };
+            for (slot, entry, field) in [(&mut pair.key, k, "Key"), (&mut pair.value, v, "Value")] {
+                if let Some(e) = entry {
+                    match as_text(&e.value) {
+                        Some(t) => *slot = Some(t),
+                        None if field == "Value"
+                            && matches!(&e.value.value, Value::Scalar(s) if s.kind == ScalarKind::Null) =>
+                            {}
+                        None => {
+                            out.push(mismatch(
+                                &e.value,
+                                &format!("{name}.N.{field}"),
+                                "a string",
+                                None,
+                            ));
+                            ok = false;
+                        }
+                    }
+                }
+            }
+            tags.push(pair);
+        }
+        let all = pairs
+            .values()
+            .flat_map(|p| p.iter().flatten().map(|e| e.value.span.clone()));
+        let value_span = span_of(all, &first_key);
+        params.insert(
+            name,
+            Param {
+                info,
+                key_span: first_key,
+                value_span,
+                value: if ok {
+                    PValue::Tags(tags)
+                } else {
+                    PValue::Invalid
+                },
+            },
+        );
+    }
+
+    Built {
+        request: Some(Request {
+            text,
+            node,
+            index,
+            params,
+        }),
+    }
+}
+
+fn span_of(spans: impl Iterator<Item = Range<usize>>, fallback: &Range<usize>) -> Range<usize> {
+    let mut r: Option<Range<usize>> = None;
+    for s in spans {
+        r = Some(match r {
+            None => s,
+            Some(a) => a.start.min(s.start)..a.end.max(s.end),
+        });
+    }
+    r.unwrap_or_else(|| fallback.clone())
+}
+
+fn mixed(name: &str, flat_key: Range<usize>, list_key: &Range<usize>) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        "Lint.MixedParameterForms",
+        flat_key,
+        format!("`{name}` is given both as a list and in the flattened form `{name}.N`"),
+    )
+    .param(name)
+    .help("use one form only");
+    d.related.push(crate::diagnostic::Related {
+        path: None,
+        span: list_key.clone(),
+        message: "the list form is given here".into(),
+        position: None,
+    });
+    d
+}
+
+fn unknown_parameter(key: &str, node: &Node) -> Diagnostic {
+    // For a misspelt flattened key, suggest on the head (`instanceId.1` -> `InstanceId.1`).
+    let (head, tail) = match key.split_once('.') {
+        Some((h, t)) => (h, Some(t)),
+        None => (key, None),
+    };
+    let mut d = Diagnostic::new(
+        "Lint.UnknownParameter",
+        node.span.clone(),
+        format!("`{key}` is not a parameter of RunCommand"),
+    );
+    let names = PARAMETERS.iter().map(|p| p.name).chain(["Action"]);
+    if let Some(s) = did_you_mean(head, names) {
+        let suggestion = match tail {
+            Some(t) => format!("{s}.{t}"),
+            None => s.to_owned(),
+        };
+        if suggestion != key {
+            d = d.help(format!("did you mean `{suggestion}`?")).fix(Fix {
+                title: format!("Rename to `{suggestion}`"),
+                span: node.span.clone(),
+                replacement: suggestion,
+                safe: false,
+            });
+        } else if let Some(t) = tail {
+            d = d.help(format!(
+                "the flattened form is `{s}.N` or `{s}.N.Key`/`{s}.N.Value` with N from 1; `{t}` does not fit"
+            ));
+        }
+    } else {
+        d = d.help("parameter names are case-sensitive; run `runcommand-lint rules` or see the API reference");
+    }
+    d
+}

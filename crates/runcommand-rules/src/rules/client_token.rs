@@ -1,0 +1,49 @@
+//! `ClientToken` format (decisions.md §3 "ClientToken"): non-ASCII characters or more than 64
+//! characters → `InvalidClientToken.Malformed`, at the first non-ASCII character or at the part
+//! past the limit. Reuse across requests (`IdempotentParameterMismatch`) is a cross-request check
+//! done by the templating/idempotency issue.
+
+use runcommand_catalog::parameter;
+
+use super::{Rule, map};
+use crate::diagnostic::Diagnostic;
+use crate::request::Request;
+
+pub(super) const RULE: Rule = Rule {
+    name: "client-token",
+    codes: &["InvalidClientToken.Malformed"],
+    check,
+};
+
+fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(t) = req.str("ClientToken") else {
+        return;
+    };
+    let max = parameter("ClientToken")
+        .and_then(|p| p.max_chars)
+        .unwrap_or(64) as usize;
+    if let Some((i, c)) = t.value.char_indices().find(|(_, c)| !c.is_ascii()) {
+        out.push(
+            Diagnostic::new(
+                "InvalidClientToken.Malformed",
+                map(req, &t, i..i + c.len_utf8()),
+                format!("ClientToken may hold only ASCII characters; `{c}` is not ASCII"),
+            )
+            .param("ClientToken")
+            .help("use a UUID, e.g. 123e4567-e89b-12d3-a456-426655440000"),
+        );
+        return;
+    }
+    let n = t.value.len();
+    if n > max {
+        out.push(
+            Diagnostic::new(
+                "InvalidClientToken.Malformed",
+                map(req, &t, max..n),
+                format!("ClientToken is {n} characters long; at most {max} are allowed"),
+            )
+            .param("ClientToken")
+            .help("use a UUID, e.g. 123e4567-e89b-12d3-a456-426655440000"),
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! Illegal characters (decisions.md §3): control characters U+0000-U+001F and U+007F in `Name`,
+//! `Description` and `WorkingDir` give `InvalidParameterCharacter.CommandName` /
+//! `.CommandDescription` / `.CommandWorkingDir`. The reference does not say which characters are
+//! illegal; control characters are the ones a name or a path can never sensibly hold. Each value
+//! is reported once, at its first control character (mapped through escapes such as `\t`).
+
+use super::{Rule, map};
+use crate::diagnostic::Diagnostic;
+use crate::request::Request;
+
+pub(super) const RULE: Rule = Rule {
+    name: "control-characters",
+    codes: &[
+        "InvalidParameterCharacter.CommandName",
+        "InvalidParameterCharacter.CommandDescription",
+        "InvalidParameterCharacter.CommandWorkingDir",
+    ],
+    check,
+};
+
+const CHECKED: &[(&str, &str)] = &[
+    ("Name", "InvalidParameterCharacter.CommandName"),
+    (
+        "Description",
+        "InvalidParameterCharacter.CommandDescription",
+    ),
+    ("WorkingDir", "InvalidParameterCharacter.CommandWorkingDir"),
+];
+
+/// Whether a character is a control character in the sense of decisions.md.
+pub(crate) fn is_control(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}')
+}
+
+fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    for (name, code) in CHECKED {
+        let Some(text) = req.str(name) else {
+            continue;
+        };
+        if let Some((i, c)) = text.value.char_indices().find(|(_, c)| is_control(*c)) {
+            out.push(
+                Diagnostic::new(
+                    code,
+                    map(req, &text, i..i + c.len_utf8()),
+                    format!("{name} contains the control character U+{:04X}", c as u32),
+                )
+                .param(*name)
+                .help("remove control characters (tabs, line breaks, ...) from the value"),
+            );
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Enumerations (decisions.md §3 "Enumerations"): `Type`, `RepeatMode` and `TerminationMode` are
+//! case-sensitive; any other spelling gives the `...NotFound` code with the intended value as a
+//! fix (equal ignoring case, or a close spelling). `ContentEncoding` is case-insensitive and an
+//! unknown value is silently taken as PlainText by the API, so it is `Lint.ContentEncodingFallback`
+//! (warning) rather than an error. The valid values come from `rules/parameters.toml`.
+
+use super::Rule;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::request::Request;
+use crate::suggest::did_you_mean;
+
+pub(super) const RULE: Rule = Rule {
+    name: "enumerations",
+    codes: &[
+        "InvalidCmdType.NotFound",
+        "InvalidRepeatMode.NotFound",
+        "InvalidTerminationMode.NotFound",
+        "Lint.ContentEncodingFallback",
+    ],
+    check,
+};
+
+const CHECKED: &[(&str, &str)] = &[
+    ("Type", "InvalidCmdType.NotFound"),
+    ("RepeatMode", "InvalidRepeatMode.NotFound"),
+    ("TerminationMode", "InvalidTerminationMode.NotFound"),
+    ("ContentEncoding", "Lint.ContentEncodingFallback"),
+];
+
+fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    for (name, code) in CHECKED {
+        let Some(text) = req.str(name) else {
+            continue;
+        };
+        let Some(info) = runcommand_catalog::parameter(name) else {
+            continue;
+        };
+        let ok = if info.case_insensitive {
+            info.values
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case(text.value))
+        } else {
+            info.values.contains(&text.value)
+        };
+        if ok {
+            continue;
+        }
+        let list = info.values.join(", ");
+        let message = if info.case_insensitive {
+            format!(
+                "`{}` is not a valid {name} ({list}); the API silently uses PlainText instead",
+                text.value
+            )
+        } else {
+            format!(
+                "`{}` is not a valid {name}; valid values: {list}",
+                text.value
+            )
+        };
+        let mut d = Diagnostic::new(code, text.span(), message).param(*name);
+        if let Some(s) = did_you_mean(text.value.trim(), info.values.iter().copied()) {
+            d = d.help(format!("did you mean `{s}`?")).fix(Fix {
+                title: format!("Replace with `{s}`"),
+                span: text.span(),
+                replacement: s.to_owned(),
+                safe: true,
+            });
+        } else {
+            d = d.help(format!("use one of: {list}"));
+        }
+        out.push(d);
+    }
+}

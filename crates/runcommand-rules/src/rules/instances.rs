@@ -1,0 +1,172 @@
+//! Instances (decisions.md §3 "InstanceId / ResourceTag"):
+//! - both `InstanceId` and `ResourceTag` given (non-empty) → `InvalidResourceTag.ConflictWithInstanceIds`,
+//!   on the `ResourceTag` key;
+//! - neither (or only empty lists) → `MissingParam.InstanceId`;
+//! - more than 100 IDs → `InstanceIds.ExceedLimit`, on the 101st;
+//! - an ID not matching `^(i|mi)-[0-9a-z]{1,30}$` → `InvalidInstance.NotFound` (the API answers it
+//!   for IDs it cannot find; a malformed one can never be found);
+//! - a repeated ID → `Lint.DuplicateInstanceId` (warning), on the repetition.
+
+use std::collections::HashMap;
+
+use runcommand_catalog::limits::{INSTANCE_ID_SUFFIX_MAX, INSTANCE_IDS_MAX};
+
+use super::Rule;
+use crate::diagnostic::{Diagnostic, Related};
+use crate::request::{PValue, Request};
+
+pub(super) const RULE: Rule = Rule {
+    name: "instances",
+    codes: &[
+        "InvalidResourceTag.ConflictWithInstanceIds",
+        "MissingParam.InstanceId",
+        "InstanceIds.ExceedLimit",
+        "InvalidInstance.NotFound",
+        "Lint.DuplicateInstanceId",
+    ],
+    check,
+};
+
+/// Why an instance ID is malformed, or `None` if it is well-formed.
+fn malformed(id: &str) -> Option<String> {
+    let Some((prefix, rest)) = id.split_once('-') else {
+        return Some("an instance ID starts with `i-` (or `mi-` for a managed instance)".into());
+    };
+    if prefix != "i" && prefix != "mi" {
+        return Some(format!(
+            "`{prefix}-` is not an instance ID prefix; use `i-` (or `mi-`)"
+        ));
+    }
+    let max = usize::try_from(INSTANCE_ID_SUFFIX_MAX).unwrap_or(30);
+    if rest.is_empty() || rest.len() > max {
+        return Some(format!(
+            "after `{prefix}-` an instance ID has 1 to {max} characters"
+        ));
+    }
+    if let Some(c) = rest
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
+    {
+        return Some(format!(
+            "`{}` cannot appear in an instance ID (lowercase letters and digits only)",
+            c.escape_default()
+        ));
+    }
+    None
+}
+
+fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    let ids = match req.get("InstanceId").map(|p| &p.value) {
+        Some(PValue::List(l)) => Some(l.as_slice()),
+        Some(_) => None, // wrong type, already reported
+        None => Some(&[][..]),
+    };
+    let tags_given = match req.get("ResourceTag").map(|p| &p.value) {
+        Some(PValue::Tags(t)) => !t.is_empty(),
+        Some(_) => true,
+        None => false,
+    };
+    let Some(ids) = ids else {
+        return;
+    };
+    if !ids.is_empty() && tags_given {
+        if let (Some(rt), Some(ii)) = (req.get("ResourceTag"), req.get("InstanceId")) {
+            let mut d = Diagnostic::new(
+                "InvalidResourceTag.ConflictWithInstanceIds",
+                rt.key_span.clone(),
+                "ResourceTag and InstanceId cannot both be given",
+            )
+            .param("ResourceTag")
+            .help("select instances either by ID or by tag");
+            d.related.push(Related {
+                path: None,
+                span: ii.key_span.clone(),
+                message: "InstanceId is given here".into(),
+                position: None,
+            });
+            out.push(d);
+        }
+    }
+    if ids.is_empty() && !tags_given {
+        let span = match req.get("InstanceId") {
+            Some(p) => p.value_span.clone(),
+            None => req
+                .node
+                .as_map()
+                .and_then(|m| m.first())
+                .map_or(req.node.span.clone(), |e| e.key.span.clone()),
+        };
+        out.push(
+            Diagnostic::new(
+                "MissingParam.InstanceId",
+                span,
+                "no instance is selected: give InstanceId (1 to 100 IDs) or ResourceTag",
+            )
+            .param("InstanceId")
+            .help("add `InstanceId: [i-...]`"),
+        );
+    }
+    let max = usize::try_from(INSTANCE_IDS_MAX).unwrap_or(100);
+    if let Some(extra) = ids.get(max) {
+        out.push(
+            Diagnostic::new(
+                "InstanceIds.ExceedLimit",
+                extra.span(),
+                format!(
+                    "{} instance IDs are given; at most {max} are allowed per request",
+                    ids.len()
+                ),
+            )
+            .param("InstanceId")
+            .help("split the request, or select the instances with ResourceTag"),
+        );
+    }
+    let mut seen: HashMap<&str, &crate::request::Text<'_>> = HashMap::new();
+    for id in ids {
+        if let Some(why) = malformed(id.value) {
+            out.push(
+                Diagnostic::new(
+                    "InvalidInstance.NotFound",
+                    id.span(),
+                    format!("`{}` is not a valid instance ID: {why}", id.value),
+                )
+                .param("InstanceId"),
+            );
+            continue;
+        }
+        if let Some(first) = seen.get(id.value) {
+            let mut d = Diagnostic::new(
+                "Lint.DuplicateInstanceId",
+                id.span(),
+                format!("instance `{}` is listed twice", id.value),
+            )
+            .param("InstanceId")
+            .help("remove the repetition");
+            d.related.push(Related {
+                path: None,
+                span: first.span(),
+                message: "first listed here".into(),
+                position: None,
+            });
+            out.push(d);
+        } else {
+            seen.insert(id.value, id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::malformed;
+
+    #[test]
+    fn instance_id_format() {
+        assert!(malformed("i-bp185dy2o3o6neg1234").is_none());
+        assert!(malformed("mi-hz018jrc1o01234").is_none());
+        assert!(malformed("i-").is_some());
+        assert!(malformed("i-ABC").is_some());
+        assert!(malformed("x-abc").is_some());
+        assert!(malformed("bp185").is_some());
+        assert!(malformed(&format!("i-{}", "a".repeat(31))).is_some());
+    }
+}

@@ -1,0 +1,78 @@
+//! Length limits (decisions.md §3 "Other lengths", "KB"): counted in Unicode characters for
+//! `Name` (128, `CmdName.ExceedLimit`), `Description` (512, `CmdDesc.ExceedLimit`), `WorkingDir`
+//! (200, `InvalidParameter.WorkingDir`), `Username` (255, `Username.ExceedLimit`) and
+//! `WindowsPasswordName` (255, `WindowsPasswordName.ExceedLimit`); `Launcher` in bytes (1024,
+//! `InvalidLauncher.LengthLimitExceeded`). The limits are in `rules/parameters.toml` and
+//! `rules/limits.toml`. The finding underlines the part past the limit.
+
+use super::{Rule, map};
+use crate::diagnostic::Diagnostic;
+use crate::request::Request;
+
+pub(super) const RULE: Rule = Rule {
+    name: "lengths",
+    codes: &[
+        "CmdName.ExceedLimit",
+        "CmdDesc.ExceedLimit",
+        "InvalidParameter.WorkingDir",
+        "Username.ExceedLimit",
+        "WindowsPasswordName.ExceedLimit",
+        "InvalidLauncher.LengthLimitExceeded",
+    ],
+    check,
+};
+
+const CHARS: &[(&str, &str)] = &[
+    ("Name", "CmdName.ExceedLimit"),
+    ("Description", "CmdDesc.ExceedLimit"),
+    ("WorkingDir", "InvalidParameter.WorkingDir"),
+    ("Username", "Username.ExceedLimit"),
+    ("WindowsPasswordName", "WindowsPasswordName.ExceedLimit"),
+];
+
+fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    for (name, code) in CHARS {
+        let (Some(text), Some(max)) = (
+            req.str(name),
+            runcommand_catalog::parameter(name).and_then(|p| p.max_chars),
+        ) else {
+            continue;
+        };
+        let max = max as usize;
+        let count = text.value.chars().count();
+        if count > max {
+            let cut = text
+                .value
+                .char_indices()
+                .nth(max)
+                .map_or(text.value.len(), |(i, _)| i);
+            out.push(
+                Diagnostic::new(
+                    code,
+                    map(req, &text, cut..text.value.len()),
+                    format!("{name} is {count} characters long; at most {max} are allowed"),
+                )
+                .param(*name)
+                .help(format!("shorten it by {} characters", count - max)),
+            );
+        }
+    }
+    if let Some(text) = req.str("Launcher") {
+        let max = usize::try_from(runcommand_catalog::limits::LAUNCHER_MAX_BYTES).unwrap_or(1024);
+        let len = text.value.len();
+        if len > max {
+            let mut cut = max;
+            while !text.value.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.push(
+                Diagnostic::new(
+                    "InvalidLauncher.LengthLimitExceeded",
+                    map(req, &text, cut..len),
+                    format!("Launcher is {len} bytes long; at most {max} bytes (1 KB) are allowed"),
+                )
+                .param("Launcher"),
+            );
+        }
+    }
+}

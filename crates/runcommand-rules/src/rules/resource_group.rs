@@ -1,0 +1,37 @@
+//! `ResourceGroupId` (decisions.md §3): not matching `^rg-[0-9a-z]+$` →
+//! `InvalidResourceGroup.NotFound` (a malformed ID can never be found). Whether the group exists
+//! needs an inventory.
+
+use super::Rule;
+use crate::diagnostic::Diagnostic;
+use crate::request::Request;
+
+pub(super) const RULE: Rule = Rule {
+    name: "resource-group",
+    codes: &["InvalidResourceGroup.NotFound"],
+    check,
+};
+
+fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(r) = req.str("ResourceGroupId") else {
+        return;
+    };
+    let ok = r.value.strip_prefix("rg-").is_some_and(|s| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    if !ok {
+        out.push(
+            Diagnostic::new(
+                "InvalidResourceGroup.NotFound",
+                r.span(),
+                format!(
+                    "`{}` is not a resource group ID (`rg-` followed by lowercase letters and digits)",
+                    r.value
+                ),
+            )
+            .param("ResourceGroupId"),
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! `RepeatMode`, `Frequency` and `Timed` together (decisions.md §3 "Frequency and RepeatMode"):
+//! - `RepeatMode: Period` without `Frequency` (or with an empty one) → `MissingParam.Frequency`;
+//! - `Frequency` with `Once`, `NextRebootOnly`, `EveryReboot` or `DryRun` →
+//!   `Lint.FrequencyOverridesRepeatMode` (warning): the API turns the mode into `Period`;
+//! - `Timed` → `Lint.DeprecatedParameter` (warning): it has no effect any more; the fix removes it.
+//!
+//! The `Frequency` expression itself is checked by the schedule rules.
+
+use super::Rule;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::request::Request;
+
+pub(super) const RULE: Rule = Rule {
+    name: "schedule-mode",
+    codes: &[
+        "MissingParam.Frequency",
+        "Lint.FrequencyOverridesRepeatMode",
+        "Lint.DeprecatedParameter",
+    ],
+    check,
+};
+
+fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    let mode = req.str("RepeatMode");
+    let frequency = req.str("Frequency").filter(|f| !f.value.trim().is_empty());
+    if let Some(m) = mode {
+        if m.value == "Period"
+            && frequency.is_none()
+            && !matches!(req.get("Frequency"), Some(p) if matches!(p.value, crate::request::PValue::Invalid))
+        {
+            out.push(
+                Diagnostic::new(
+                    "MissingParam.Frequency",
+                    m.span(),
+                    "RepeatMode Period needs a Frequency (rate, at or cron expression)",
+                )
+                .param("Frequency")
+                .help("add e.g. `Frequency: 0 0 2 * * ?` (every day at 02:00)"),
+            );
+        }
+        if let Some(f) = frequency
+            && matches!(
+                m.value,
+                "Once" | "NextRebootOnly" | "EveryReboot" | "DryRun"
+            )
+        {
+            let mut d = Diagnostic::new(
+                "Lint.FrequencyOverridesRepeatMode",
+                m.span(),
+                format!(
+                    "RepeatMode is {} but Frequency is given: the API runs the command as a scheduled task (Period)",
+                    m.value
+                ),
+            )
+            .param("RepeatMode")
+            .help("set RepeatMode: Period, or remove Frequency")
+            .fix(Fix {
+                title: "Replace with `Period`".into(),
+                span: m.span(),
+                replacement: "Period".into(),
+                safe: false,
+            });
+            d.related.push(crate::diagnostic::Related {
+                path: None,
+                span: f.span(),
+                message: "Frequency is given here".into(),
+                position: None,
+            });
+            out.push(d);
+        }
+    }
+    if let Some(p) = req.get("Timed") {
+        let entry_span = p.key_span.start..p.value_span.end.max(p.key_span.end);
+        out.push(
+            Diagnostic::new(
+                "Lint.DeprecatedParameter",
+                p.key_span.clone(),
+                "Timed is deprecated and has no effect",
+            )
+            .param("Timed")
+            .help("remove it; use RepeatMode and Frequency for scheduled tasks")
+            .fix(Fix {
+                title: "Remove `Timed`".into(),
+                span: entry_span,
+                replacement: String::new(),
+                safe: false,
+            }),
+        );
+    }
+}

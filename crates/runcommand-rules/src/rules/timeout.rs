@@ -1,0 +1,56 @@
+//! `Timeout` (decisions.md §3): integer seconds, default 60. Above 86400 →
+//! `InvalidTimeout.ExceedLimit`; below 10 → `Lint.TimeoutTooShort` (warning); zero or negative →
+//! `Lint.TypeMismatch` (error). Limits from `rules/limits.toml`.
+
+use runcommand_catalog::limits::{TIMEOUT_MAX, TIMEOUT_MIN};
+
+use super::Rule;
+use crate::diagnostic::Diagnostic;
+use crate::request::Request;
+
+pub(super) const RULE: Rule = Rule {
+    name: "timeout",
+    codes: &[
+        "InvalidTimeout.ExceedLimit",
+        "Lint.TimeoutTooShort",
+        "Lint.TypeMismatch",
+    ],
+    check,
+};
+
+fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    let Some((t, node)) = req.int("Timeout") else {
+        return;
+    };
+    let span = node.span.clone();
+    if t <= 0 {
+        out.push(
+            Diagnostic::new(
+                "Lint.TypeMismatch",
+                span,
+                format!("Timeout must be a positive number of seconds, found {t}"),
+            )
+            .param("Timeout")
+            .help(format!("use {TIMEOUT_MIN} to {TIMEOUT_MAX} seconds")),
+        );
+    } else if t > TIMEOUT_MAX {
+        out.push(
+            Diagnostic::new(
+                "InvalidTimeout.ExceedLimit",
+                span,
+                format!("Timeout is {t} seconds; at most {TIMEOUT_MAX} (one day) is allowed"),
+            )
+            .param("Timeout"),
+        );
+    } else if t < TIMEOUT_MIN {
+        out.push(
+            Diagnostic::new(
+                "Lint.TimeoutTooShort",
+                span,
+                format!("Timeout is {t} seconds; commands are stopped after less than {TIMEOUT_MIN} seconds"),
+            )
+            .param("Timeout")
+            .help(format!("use at least {TIMEOUT_MIN} seconds (the documented minimum of InvokeCommand and ROS)")),
+        );
+    }
+}
