@@ -2,6 +2,9 @@
 //! tables. A malformed catalogue fails the build with a message naming the file and the entry, so a
 //! bad catalogue can never reach a user at run time.
 
+// A build script fails the build by panicking: that is the point here, the catalogue is not user
+// input but the project's own data, checked before it can ship.
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -209,15 +212,24 @@ fn main() {
             l.name
         );
         assert!(
-            l.name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+            l.name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
             "rules/limits.toml: limit name `{}` must be UPPER_SNAKE_CASE",
             l.name
         );
-        writeln!(out, "    #[doc = {:?}]\n    pub const {}: i64 = {};", l.description, l.name, l.value).ok();
+        writeln!(
+            out,
+            "    #[doc = {:?}]\n    pub const {}: i64 = {};",
+            l.description, l.name, l.value
+        )
+        .ok();
     }
     out.push_str("}\n\n");
 
-    out.push_str("/// Known region IDs with their names.\npub static REGIONS: &[(&str, &str)] = &[\n");
+    out.push_str(
+        "/// Known region IDs with their names.\npub static REGIONS: &[(&str, &str)] = &[\n",
+    );
     for r in &regions.region {
         writeln!(out, "    ({:?}, {:?}),", r.id, r.name).ok();
     }

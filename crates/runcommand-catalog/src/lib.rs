@@ -176,7 +176,10 @@ mod tests {
 
     #[test]
     fn lookups_work() {
-        assert_eq!(code("InvalidParam.Frequency").and_then(|c| c.http_status), Some(400));
+        assert_eq!(
+            code("InvalidParam.Frequency").and_then(|c| c.http_status),
+            Some(400)
+        );
         assert!(code("Nope").is_none());
         assert_eq!(parameter("Type").map(|p| p.values.len()), Some(3));
         assert!(is_known_region("cn-hangzhou"));

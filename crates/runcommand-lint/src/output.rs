@@ -128,7 +128,20 @@ fn printable(s: &str) -> String {
         .collect()
 }
 
-fn snippet(out: &mut impl Write, r: &FileReport, d: &Diagnostic, st: &Style) -> io::Result<()> {
+/// The width of the line-number gutter for a diagnostic's snippet.
+fn gutter(r: &FileReport, d: &Diagnostic) -> usize {
+    let first = r.position(d.span.start).line as usize;
+    let last = (r.position(d.span.end).line as usize).min(first + 2);
+    last.to_string().len()
+}
+
+fn snippet(
+    out: &mut impl Write,
+    r: &FileReport,
+    d: &Diagnostic,
+    st: &Style,
+    width: usize,
+) -> io::Result<()> {
     if r.text.is_empty() {
         return Ok(());
     }
@@ -137,7 +150,6 @@ fn snippet(out: &mut impl Write, r: &FileReport, d: &Diagnostic, st: &Style) -> 
     let first = start.line as usize - 1;
     // Show at most 3 lines of a multi-line span.
     let last = (end.line as usize - 1).min(first + 2);
-    let width = (last + 1).to_string().len();
     let bar = st.paint("1;34", "|");
     writeln!(out, "{:width$} {bar}", "")?;
     for line in first..=last {
@@ -195,30 +207,32 @@ pub fn human(out: &mut impl Write, reports: &[FileReport], color: bool) -> io::R
                 st.paint("1", &format!("[{}]:", d.code)),
                 st.paint("1", &d.message)
             )?;
+            let w = gutter(r, d);
+            let pad = " ".repeat(w);
             writeln!(
                 out,
-                "  {} {}:{}:{}",
+                "{pad}{} {}:{}:{}",
                 st.paint("1;34", "-->"),
                 r.path,
                 pos.line,
                 pos.column
             )?;
-            snippet(out, r, d, &st)?;
+            snippet(out, r, d, &st, w)?;
             for rel in &d.related {
                 let p = r.position(rel.span.start);
                 let path = rel.path.as_deref().unwrap_or(&r.path);
                 writeln!(
                     out,
-                    "  = note: {} ({path}:{}:{})",
+                    "{pad} = note: {} ({path}:{}:{})",
                     rel.message, p.line, p.column
                 )?;
             }
             if let Some(h) = &d.help {
-                writeln!(out, "  = help: {h}")?;
+                writeln!(out, "{pad} = help: {h}")?;
             }
             if let Some(status) = d.http_status() {
                 let message = runcommand_catalog::code(d.code).map_or("", |c| c.message);
-                writeln!(out, "  = the API answers HTTP {status}: {message}")?;
+                writeln!(out, "{pad} = the API answers HTTP {status}: {message}")?;
             }
             writeln!(out)?;
         }

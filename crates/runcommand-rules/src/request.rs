@@ -132,6 +132,9 @@ impl<'a> Request<'a> {
     }
 }
 
+/// The `Key` and `Value` entries of one flattened tag pair (`Tag.N.Key`, `Tag.N.Value`).
+type FlatPair<'a> = [Option<&'a Entry>; 2];
+
 /// What a flattened key means.
 enum Flat<'k> {
     /// `InstanceId.N`
@@ -475,10 +478,8 @@ pub fn build<'a>(
     // Flattened items: parameter -> (N -> item) / (N -> (key, value)).
     let mut flat_items: BTreeMap<&'static str, (Range<usize>, BTreeMap<u32, &'a Node>)> =
         BTreeMap::new();
-    let mut flat_tags: BTreeMap<
-        &'static str,
-        (Range<usize>, BTreeMap<u32, [Option<&'a Entry>; 2]>),
-    > = BTreeMap::new();
+    let mut flat_tags: BTreeMap<&'static str, (Range<usize>, BTreeMap<u32, FlatPair<'a>>)> =
+        BTreeMap::new();
     let mut list_form: BTreeMap<&'static str, Range<usize>> = BTreeMap::new();
 
     for e in entries {

@@ -69,8 +69,11 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
     let Some(ids) = ids else {
         return;
     };
-    if !ids.is_empty() && tags_given {
-        if let (Some(rt), Some(ii)) = (req.get("ResourceTag"), req.get("InstanceId")) {
+    if !ids.is_empty()
+        && tags_given
+        && let (Some(rt), Some(ii)) = (req.get("ResourceTag"), req.get("InstanceId"))
+    {
+        {
             let mut d = Diagnostic::new(
                 "InvalidResourceTag.ConflictWithInstanceIds",
                 rt.key_span.clone(),

@@ -1,0 +1,248 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+//! The command line as a user runs it: exit statuses, standard input, directory walks, human
+//! output, `explain` and `rules`.
+
+mod common;
+
+use common::{codes, json, root, run, run_in};
+
+const VALID: &str = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
+
+#[test]
+fn exit_status_is_0_for_clean_1_for_errors_and_0_for_warnings_only() {
+    assert_eq!(
+        run(&["check", "fixtures/valid/full-request.yaml"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", "fixtures/invalid/timeout.yaml"])
+            .status
+            .code(),
+        Some(1)
+    );
+    // Lint.TimeoutTooShort is a warning: the run passes.
+    let out = run(&["check", "fixtures/invalid/timeout-too-short.yaml"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Lint.TimeoutTooShort"));
+}
+
+#[test]
+fn a_missing_path_exits_2_and_the_other_paths_are_still_checked() {
+    let out = run(&[
+        "check",
+        "--format",
+        "json",
+        "no/such/file.yaml",
+        "fixtures/invalid/timeout.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    let c = codes(&v);
+    assert!(c.contains(&"Lint.Io".to_owned()), "{c:?}");
+    assert!(
+        c.contains(&"InvalidTimeout.ExceedLimit".to_owned()),
+        "{c:?}"
+    );
+    assert_eq!(v["summary"]["files"], 2);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&["check"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["check", "--format", "xml", "x.yaml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn standard_input_is_read_and_named_by_stdin_filename() {
+    let dir = root();
+    let json_req = br#"{"RegionId": "cn-hangzhou", "Type": "Bad", "CommandContent": "x", "InstanceId": ["i-abc"]}"#;
+    let out = run_in(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "req.json",
+            "-",
+        ],
+        Some(json_req),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["diagnostics"][0]["path"], "req.json");
+    assert_eq!(v["diagnostics"][0]["code"], "InvalidCmdType.NotFound");
+    assert_eq!(v["diagnostics"][0]["range"]["start"]["column"], 37);
+    // Without a name, stdin is YAML named <stdin>.
+    let out = run_in(
+        &dir,
+        &["check", "--format", "json", "-"],
+        Some(VALID.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["summary"]["documents"], 1);
+}
+
+#[test]
+fn directories_are_walked_recursively_for_yaml_yml_and_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir_all(d.join("a/b")).unwrap();
+    std::fs::write(d.join("a/one.yaml"), VALID).unwrap();
+    std::fs::write(
+        d.join("a/b/two.yml"),
+        VALID.replace("RunShellScript", "Shell"),
+    )
+    .unwrap();
+    std::fs::write(d.join("a/b/three.json"), "{}").unwrap();
+    std::fs::write(d.join("a/notes.txt"), "Type: nonsense").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(d.join("a"), d.join("a/b/loop")).unwrap();
+    let out = run_in(d, &["check", "--format", "json", "a"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["summary"]["files"], 3);
+    let paths: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"a/b/two.yml"), "{paths:?}");
+    assert!(paths.contains(&"a/b/three.json"), "{paths:?}");
+    assert!(!paths.iter().any(|p| p.ends_with(".txt")));
+    // Deterministic order: sorted by path, then position.
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+}
+
+#[test]
+fn files_above_the_size_cap_are_not_read() {
+    let out = run(&[
+        "check",
+        "--format",
+        "json",
+        "--max-file-size",
+        "10",
+        "fixtures/valid/timeout.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(codes(&json(&out)), vec!["Lint.FileTooLarge"]);
+}
+
+#[test]
+fn human_output_shows_the_code_a_snippet_help_and_the_http_status() {
+    let out = run(&[
+        "check",
+        "--color",
+        "never",
+        "fixtures/invalid/enumerations.yaml",
+    ]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.contains("error[InvalidCmdType.NotFound]: `RunShellscript` is not a valid Type"),
+        "{s}"
+    );
+    assert!(
+        s.contains("--> fixtures/invalid/enumerations.yaml:2:7"),
+        "{s}"
+    );
+    assert!(
+        s.contains("2 | Type: RunShellscript\n  |       ^^^^^^^^^^^^^^"),
+        "{s}"
+    );
+    assert!(s.contains("= help: did you mean `RunShellScript`?"), "{s}");
+    assert!(
+        s.contains("= the API answers HTTP 404: The specified command type does not exist."),
+        "{s}"
+    );
+    assert!(!s.contains('\x1b'), "no colour when asked");
+    let out = run(&[
+        "check",
+        "--color",
+        "always",
+        "fixtures/invalid/enumerations.yaml",
+    ]);
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("\x1b[1;31merror")
+    );
+}
+
+#[test]
+fn json_positions_are_one_based_character_columns_with_exclusive_ends() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("r.yaml"),
+        "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\nName: \"é\\tx\"\n",
+    )
+    .unwrap();
+    let v = json(&run_in(
+        tmp.path(),
+        &["check", "--format", "json", "r.yaml"],
+        None,
+    ));
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "InvalidParameterCharacter.CommandName");
+    assert_eq!(d["parameter"], "Name");
+    assert_eq!(d["http_status"], 403);
+    // `\t` starts after `Name: "é` (8 characters, 9 bytes) and is 2 characters long.
+    assert_eq!(
+        d["range"]["start"],
+        serde_json::json!({"line": 5, "column": 9})
+    );
+    assert_eq!(
+        d["range"]["end"],
+        serde_json::json!({"line": 5, "column": 11})
+    );
+}
+
+#[test]
+fn explain_prints_the_documentation_and_rejects_unknown_codes() {
+    let out = run(&["explain", "InvalidTimeout.ExceedLimit"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).unwrap();
+    for part in [
+        "HTTP status: 403",
+        "Class: request",
+        "Invalid example:",
+        "Valid example:",
+        "Timeout: 100000",
+    ] {
+        assert!(s.contains(part), "{part} missing in {s}");
+    }
+    let out = run(&["explain", "InternalError.Dispatch"]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("Class: service"), "{s}");
+    let out = run(&["explain", "InvalidTimeout.ExceedLimt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("did you mean `InvalidTimeout.ExceedLimit`")
+    );
+}
+
+#[test]
+fn rules_lists_every_code() {
+    let out = run(&["rules"]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(s.lines().count(), runcommand_catalog::CODES.len() + 1);
+    assert!(
+        s.lines()
+            .any(|l| l.starts_with("InvalidParam.Frequency") && l.contains("request"))
+    );
+}

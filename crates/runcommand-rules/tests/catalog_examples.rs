@@ -1,0 +1,112 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+//! Every invalid example in the catalogue (what `explain` prints) gives exactly one finding with
+//! its code (other findings may only be `info`), and every valid example gives no error or
+//! warning. Codes whose rules come with a later issue are listed in `PENDING`; the list is checked
+//! too, so it cannot go stale: a pending code must not be emitted yet.
+
+use runcommand_catalog::{CODES, Severity};
+use runcommand_document::Format;
+use runcommand_rules::{check_bytes, rules::is_implemented};
+
+/// Codes whose rules belong to a later issue (number in the tracker).
+const PENDING: &[(&str, u32)] = &[
+    ("InvalidParam.Frequency", 3),
+    ("Lint.ScheduleExpired", 3),
+    ("Lint.CronDayConflict", 3),
+    ("Lint.AgentVersion", 3),
+    ("CmdParam.EmptyKey", 4),
+    ("CmdParam.InvalidParamName", 4),
+    ("CmdParamCount.ExceedLimit", 4),
+    ("CmdParamName.ExceedLimit", 4),
+    ("Parameter.Disabled", 4),
+    ("Parameter.NotMatched", 4),
+    ("ParameterCount.ExceedLimit", 4),
+    ("ParameterKey.ExceedLimit", 4),
+    ("ParameterType.NotSupported", 4),
+    ("ParameterStore.InvalidParameters", 4),
+    ("Lint.TemplateNotEnabled", 4),
+    ("Lint.ParameterNotProvided", 4),
+    ("Lint.LooksBase64Encoded", 4),
+    ("Lint.UnterminatedTemplate", 4),
+    ("InvalidParameter.OssOutputDelivery", 4),
+    ("InvalidOssOutputDelivery.KeyPrefixMalformed", 4),
+    ("InvalidContainerId.Malformed", 4),
+    ("InvalidContainerName.Malformed", 4),
+    ("Lint.ContainerRequiresShell", 4),
+    ("Lint.ContainerShebangIgnored", 4),
+    ("Lint.IgnoredInContainer", 4),
+    ("Lint.PlaintextSecret", 4),
+    ("IdempotentParameterMismatch", 4),
+    ("Lint.DuplicateSavedCommand", 7),
+    ("Lint.UnusedSuppression", 6),
+];
+
+fn findings(src: &str) -> Vec<(&'static str, Severity, String)> {
+    check_bytes("example.yaml", src.as_bytes(), Format::Yaml)
+        .diagnostics
+        .into_iter()
+        .map(|d| (d.code, d.severity, d.message))
+        .collect()
+}
+
+#[test]
+fn pending_codes_are_not_emitted_yet_and_exist() {
+    for (code, issue) in PENDING {
+        assert!(runcommand_catalog::code(code).is_some(), "{code}");
+        assert!(
+            !is_implemented(code),
+            "{code} (issue {issue}) is implemented now: remove it from PENDING"
+        );
+    }
+}
+
+#[test]
+fn every_request_code_is_implemented_or_pending() {
+    for c in CODES {
+        if c.class == runcommand_catalog::Class::Request {
+            assert!(
+                is_implemented(c.code) || PENDING.iter().any(|(p, _)| *p == c.code),
+                "{} is a request code with no rule and not pending",
+                c.code
+            );
+        }
+    }
+}
+
+#[test]
+fn invalid_examples_give_exactly_one_finding_of_their_code() {
+    let mut checked = 0;
+    for c in CODES.iter().filter(|c| is_implemented(c.code)) {
+        let Some(ex) = c.invalid_example else {
+            continue;
+        };
+        let f = findings(ex);
+        let own = f.iter().filter(|(code, _, _)| *code == c.code).count();
+        let others: Vec<_> = f
+            .iter()
+            .filter(|(code, sev, _)| *code != c.code && *sev != Severity::Info)
+            .collect();
+        assert_eq!(own, 1, "{}: invalid example gives {f:#?}", c.code);
+        assert!(
+            others.is_empty(),
+            "{}: invalid example also gives {others:#?}",
+            c.code
+        );
+        checked += 1;
+    }
+    assert!(checked >= 40, "only {checked} examples checked");
+}
+
+#[test]
+fn valid_examples_give_no_error_or_warning() {
+    for c in CODES {
+        let Some(ex) = c.valid_example else {
+            continue;
+        };
+        let bad: Vec<_> = findings(ex)
+            .into_iter()
+            .filter(|(_, sev, _)| *sev != Severity::Info)
+            .collect();
+        assert!(bad.is_empty(), "{}: valid example gives {bad:#?}", c.code);
+    }
+}
