@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 //! Every invalid example in the catalogue (what `explain` prints) gives exactly one finding with
 //! its code (other findings may only be `info`), and every valid example gives no error or
 //! warning. Codes whose rules come with a later issue are listed in `PENDING`; the list is checked
