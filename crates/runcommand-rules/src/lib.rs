@@ -10,6 +10,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod detect;
 pub mod diagnostic;
 pub mod request;
 pub mod rules;
@@ -52,6 +53,9 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// How many requests the file held.
     pub requests: usize,
+    /// Whether the file looks like a request file (see [`detect`]); callers that meet files
+    /// nobody chose (hooks, editors, audits) drop the reports of files that do not.
+    pub looks_like_request: bool,
 }
 
 impl FileReport {
@@ -63,6 +67,7 @@ impl FileReport {
             line_index: LineIndex::default(),
             diagnostics: vec![Diagnostic::new(code, 0..0, message)],
             requests: 0,
+            looks_like_request: true,
         }
     }
 
@@ -134,8 +139,12 @@ pub fn check_bytes(path: &str, bytes: &[u8], format: Format) -> FileReport {
         );
     }
     sort(&mut diagnostics);
+    let roots = loaded.documents.iter().filter_map(|d| d.root.as_ref());
+    let looks_like_request = detect::roots_look_like_requests(roots)
+        || (loaded.error.is_some() && detect::text_looks_like_request(&loaded.text));
     FileReport {
         path: path.to_owned(),
+        looks_like_request,
         line_index: loaded.line_index,
         text: loaded.text,
         diagnostics,
@@ -284,6 +293,28 @@ mod tests {
         );
         let mixed = format!("{BASE}InstanceId.1: i-abd\n");
         assert_eq!(codes(&mixed), vec!["Lint.MixedParameterForms"]);
+    }
+
+    #[test]
+    fn the_content_test_tells_requests_from_other_files() {
+        let yes = |s: &str, f| check_bytes("x", s.as_bytes(), f).looks_like_request;
+        assert!(yes(BASE, Format::Yaml));
+        assert!(yes("commandContent: x\n", Format::Yaml));
+        assert!(yes("Action: RunCommand\n", Format::Yaml));
+        assert!(yes("RegionId: a\nInstanceId.1: i-x\n", Format::Yaml));
+        assert!(yes(
+            r#"[{"Type": "RunShellScript", "Timeout": 3}]"#,
+            Format::Json
+        ));
+        assert!(yes("CommandContent: [broken\n", Format::Yaml));
+        assert!(!yes("name: ci\non: push\njobs: {}\n", Format::Yaml));
+        assert!(!yes("Type: x\nname: y\n", Format::Yaml));
+        assert!(!yes(
+            r#"{"compilerOptions": {"strict": true}}"#,
+            Format::Json
+        ));
+        assert!(!yes("key: [broken\n", Format::Yaml));
+        assert!(!yes("", Format::Yaml));
     }
 
     #[test]
