@@ -70,6 +70,11 @@
 //! * `rate` fires every interval counting from the given instant (the anchor; the service
 //!   actually starts the first run 5 minutes after the task is created, then every interval),
 //!   up to the end of 2099. `at` fires once, or never if its instant is not after the given one.
+//! * **Smallest gap** ([`Frequency::min_gap`]): over the year after the first firing, measured on
+//!   the local wall clock and computed from the fields (O(60 + 60 + 24 + 366), no walk over the
+//!   firings), so a daylight-saving shift is never mistaken for a schedule that fires too often.
+//!   [`Frequency::searched_min_gap`] walks the firings (elapsed time, at most
+//!   [`MIN_GAP_FIRINGS`]) and is the reference the computation is tested against.
 
 use std::ops::Range;
 use std::time::Duration;
@@ -88,7 +93,7 @@ pub use error::FrequencyError;
 pub use rate::{Rate, RateUnit};
 pub use zone::{Zone, ZoneSpec};
 
-/// The most firings [`Frequency::min_gap`] looks at.
+/// The most firings [`Frequency::searched_min_gap`] looks at.
 pub const MIN_GAP_FIRINGS: usize = 1000;
 
 /// A parsed `Frequency` value.
@@ -214,13 +219,54 @@ impl Frequency {
         self.next_after(from).is_some()
     }
 
-    /// The smallest gap between consecutive firings among the firings after `from`, looking at
-    /// no more than [`MIN_GAP_FIRINGS`] firings and no further than 366 days after the first
-    /// one. `None` with fewer than two firings. For `rate`, the interval.
+    /// The smallest gap between consecutive firings after `from`, over the year after the first
+    /// one, measured on the local wall clock (daylight-saving shifts are not gaps of the
+    /// schedule; see `analytic_min_gap`). `None` with fewer than two firings. For `rate`, the
+    /// interval. Computed from the fields for cron: for a zone with a steady UTC offset it equals
+    /// [`searched_min_gap`](Self::searched_min_gap) whenever that walk spans more than two days.
     pub fn min_gap(&self, from: DateTime<Utc>) -> Option<Duration> {
         if let Frequency::Rate(r) = self {
             return Some(Duration::from_secs(r.interval_secs()));
         }
+        if let Some(gap) = self.analytic_min_gap(from) {
+            return gap;
+        }
+        self.searched_min_gap(from)
+    }
+
+    /// The smallest gap of a cron expression, computed from its fields (`None` outer: not a
+    /// cron expression). Gaps are measured on the local wall clock: every matching day fires at
+    /// the same local times, so the smallest gap is the smaller of the smallest gap within a day
+    /// and the gap from the last time of a matching day to the first time of the next one (the
+    /// fewest days apart among the matching days of the year after the first firing).
+    /// Daylight-saving shifts are not gaps of the schedule: a spring-forward day that collapses
+    /// two local times into one instant, or a repeated hour, does not make a schedule fire more
+    /// often than its fields say. O(60 + 60 + 24 + 366), never a walk over the firings.
+    fn analytic_min_gap(&self, from: DateTime<Utc>) -> Option<Option<Duration>> {
+        let Frequency::Cron(c) = self else {
+            return None;
+        };
+        let Some(first) = self.next_after(from) else {
+            return Some(None);
+        };
+        let local_first = c.effective_zone().localize(first);
+        let Some((intra, day_first, day_last)) = c.schedule.day_times() else {
+            return Some(None);
+        };
+        let cross = c
+            .schedule
+            .min_day_step(local_first.date_naive(), 366)
+            .map(|k| 86_400 * k - (day_last - day_first));
+        let best = match (intra, cross) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Some(best.map(|s| Duration::from_secs(u64::from(s))))
+    }
+
+    /// The smallest gap by walking the firings (any zone, daylight saving included), over the
+    /// same window as [`min_gap`](Self::min_gap): the reference the fast path is tested against.
+    pub fn searched_min_gap(&self, from: DateTime<Utc>) -> Option<Duration> {
         let mut it = self.firings(from);
         let first = it.next()?;
         let end = first.checked_add_signed(TimeDelta::days(366))?;

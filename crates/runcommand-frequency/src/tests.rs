@@ -1113,3 +1113,31 @@ fn matches_is_consistent() {
     assert!(c.matches(t));
     assert!(!c.matches(t + TimeDelta::days(7)));
 }
+
+#[test]
+fn min_gap_is_measured_on_the_wall_clock_across_daylight_saving() {
+    // Hourly at :01 in New York. On 2026-03-08 01:01 EST is followed by 03:00 EDT (02:01 does not
+    // exist) and 03:01 EDT, one minute later in elapsed time; the schedule's gap is still an hour.
+    let f = crate::parse("0 1 * * * ? America/New_York").unwrap();
+    let from = chrono::DateTime::parse_from_rfc3339("2026-03-07T00:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    assert_eq!(f.min_gap(from), Some(std::time::Duration::from_secs(3600)));
+    assert_eq!(
+        f.searched_min_gap(from),
+        Some(std::time::Duration::from_secs(60))
+    );
+    // Cross-day gaps: 23:00 then 01:00 the next day.
+    let f = crate::parse("0 0 1,23 * * ?").unwrap();
+    assert_eq!(f.min_gap(from), Some(std::time::Duration::from_secs(7200)));
+    // Once a year: a year apart (the window is the year after the first firing, inclusive).
+    let f = crate::parse("0 0 12 1 1 ?").unwrap();
+    assert_eq!(
+        f.min_gap(from),
+        Some(std::time::Duration::from_secs(365 * 86400))
+    );
+    assert_eq!(f.min_gap(from), f.searched_min_gap(from));
+    // A single firing has no gap.
+    let f = crate::parse("0 0 12 1 1 ? 2027").unwrap();
+    assert_eq!(f.min_gap(from), None);
+}

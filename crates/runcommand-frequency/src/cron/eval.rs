@@ -253,6 +253,71 @@ impl Schedule {
         }
     }
 
+    /// The times of day the schedule fires at, summarised: the smallest gap between two
+    /// consecutive ones within a day (`None` with one time a day), and the first and last time
+    /// of day, in seconds since midnight. `None` if no time of day matches. Computed from the
+    /// bit sets in O(60 + 60 + 24), never by enumerating the times.
+    pub(crate) fn day_times(&self) -> Option<(Option<u32>, u32, u32)> {
+        let list =
+            |mask: u64, max: u32| -> Vec<u32> { (0..=max).filter(|i| bit(mask, *i)).collect() };
+        let (secs, mins, hours) = (
+            list(self.seconds, 59),
+            list(self.minutes, 59),
+            list(self.hours, 23),
+        );
+        let min_step = |v: &[u32]| {
+            v.windows(2)
+                .filter_map(|w| Some(w.get(1)? - w.first()?))
+                .min()
+        };
+        let (s1, sk) = (*secs.first()?, *secs.last()?);
+        let (m1, ml) = (*mins.first()?, *mins.last()?);
+        let (h1, hl) = (*hours.first()?, *hours.last()?);
+        // Within a minute; from the last second of a minute to the first of the next matching
+        // minute; from the last time of an hour to the first of the next matching hour.
+        let candidates = [
+            min_step(&secs),
+            min_step(&mins).map(|d| 60 * d + s1 - sk),
+            min_step(&hours).map(|d| 3600 * d + (m1 * 60 + s1) - (ml * 60 + sk)),
+        ];
+        let intra = candidates.into_iter().flatten().min();
+        Some((intra, h1 * 3600 + m1 * 60 + s1, hl * 3600 + ml * 60 + sk))
+    }
+
+    /// Whether a local date matches the year, month and day fields.
+    pub(crate) fn date_matches(&self, date: NaiveDate) -> bool {
+        let (y, m, d) = (date.year(), date.month(), date.day());
+        self.has_year(y)
+            && bit(self.months, m)
+            && self.day_matches(
+                d,
+                days_in_month(y, m),
+                date.weekday().num_days_from_sunday(),
+            )
+    }
+
+    /// The smallest number of days between two consecutive matching dates among the dates from
+    /// `start` through `start + days`; `None` with fewer than two. Stops early at 1.
+    pub(crate) fn min_day_step(&self, start: NaiveDate, days: u32) -> Option<u32> {
+        let mut prev: Option<NaiveDate> = None;
+        let mut best: Option<u32> = None;
+        let mut date = start;
+        for _ in 0..=days {
+            if self.date_matches(date) {
+                if let Some(p) = prev {
+                    let step = u32::try_from((date - p).num_days()).unwrap_or(u32::MAX);
+                    best = Some(best.map_or(step, |b| b.min(step)));
+                    if step == 1 {
+                        return best;
+                    }
+                }
+                prev = Some(date);
+            }
+            date = date.succ_opt()?;
+        }
+        best
+    }
+
     /// Whether a local wall-clock time matches every field.
     pub(crate) fn matches(&self, t: NaiveDateTime) -> bool {
         let (y, m, d) = (t.year(), t.month(), t.day());
