@@ -14,30 +14,57 @@ use crate::tree::{Node, Style, Value};
 
 /// Maps a byte range of `node`'s decoded text to a byte range of the file `text`.
 /// For non-scalar nodes, or if alignment fails, returns the node's whole span.
+///
+/// Each call aligns the whole scalar; to map many ranges of one scalar, build a [`ScalarMap`]
+/// once.
 pub fn map_range(text: &str, node: &Node, range: Range<usize>) -> Range<usize> {
-    let Value::Scalar(s) = &node.value else {
-        return node.span.clone();
-    };
-    let Some(raw) = text.get(node.span.clone()) else {
-        return node.span.clone();
-    };
-    let Some(map) = align(raw, s.style, &s.text) else {
-        return node.span.clone();
-    };
-    let base = node.span.start;
-    let start = map
-        .iter()
-        .find(|(v, _)| *v >= range.start)
-        .map_or(raw.len(), |(_, r)| r.start);
-    if range.end <= range.start {
-        return base + start..base + start;
+    ScalarMap::new(text, node).map(range)
+}
+
+/// A scalar's alignment with the file, built once ([`ScalarMap::new`], linear in the token's
+/// length) to map any number of ranges ([`ScalarMap::map`], logarithmic).
+#[derive(Clone, Debug)]
+pub struct ScalarMap {
+    /// The node's span in the file.
+    span: Range<usize>,
+    /// For each decoded character, in order, the raw range it came from (relative to the span);
+    /// `None` when the node is no scalar or the alignment failed.
+    map: Option<Vec<(usize, Range<usize>)>>,
+}
+
+impl ScalarMap {
+    /// Aligns `node`'s decoded text with its token in the file `text`.
+    pub fn new(text: &str, node: &Node) -> ScalarMap {
+        let map = match (&node.value, text.get(node.span.clone())) {
+            (Value::Scalar(s), Some(raw)) => align(raw, s.style, &s.text),
+            _ => None,
+        };
+        ScalarMap {
+            span: node.span.clone(),
+            map,
+        }
     }
-    let end = map
-        .iter()
-        .take_while(|(v, _)| *v < range.end)
-        .last()
-        .map_or(start, |(_, r)| r.end);
-    base + start..base + end.max(start)
+
+    /// Maps a byte range of the decoded text to a byte range of the file (the whole token when
+    /// the node is no scalar or the alignment failed).
+    pub fn map(&self, range: Range<usize>) -> Range<usize> {
+        let Some(map) = &self.map else {
+            return self.span.clone();
+        };
+        let base = self.span.start;
+        let raw_len = self.span.len();
+        let first = map.partition_point(|(v, _)| *v < range.start);
+        let start = map.get(first).map_or(raw_len, |(_, r)| r.start);
+        if range.end <= range.start {
+            return base + start..base + start;
+        }
+        let last = map.partition_point(|(v, _)| *v < range.end);
+        let end = last
+            .checked_sub(1)
+            .and_then(|i| map.get(i))
+            .map_or(start, |(_, r)| r.end);
+        base + start..base + end.max(start)
+    }
 }
 
 /// For each decoded character (by its byte offset in `value`), the raw byte range it came from.
@@ -54,8 +81,13 @@ fn align(raw: &str, style: Style, value: &str) -> Option<Vec<(usize, Range<usize
         Style::Literal | Style::Folded => 0,
         Style::Plain | Style::JsonBare => 0,
     };
+    let block = matches!(style, Style::Literal | Style::Folded);
+    // A block scalar's span starts at its first non-empty line: the line breaks of leading empty
+    // lines are in the value but not in the span; they map to the span's start.
+    let mut leading = true;
     let mut out = Vec::with_capacity(value.len());
     for (vi, c) in value.char_indices() {
+        leading &= c == '\n';
         loop {
             let rest = raw.get(sp..)?;
             let sc = rest.chars().next()?;
@@ -92,6 +124,10 @@ fn align(raw: &str, style: Style, value: &str) -> Option<Vec<(usize, Range<usize
             if matches!(sc, ' ' | '\t' | '\r' | '\n') && !json {
                 sp += 1;
                 continue;
+            }
+            if block && leading && c == '\n' {
+                out.push((vi, sp..sp));
+                break;
             }
             return None;
         }
@@ -206,6 +242,8 @@ mod tests {
     fn literal_and_folded_blocks() {
         let src = "k: |\n  #!/bin/bash\n  echo {{name}}\n";
         assert_eq!(mapped(src, Format::Yaml, "{{name}}"), "{{name}}");
+        let src = "k: |\n\n  \n  #!/bin/sh\n  x\n";
+        assert_eq!(mapped(src, Format::Yaml, "#!/bin/sh"), "#!/bin/sh");
         let src = "k: >-\n  first\n  second {{z}}\n";
         assert_eq!(mapped(src, Format::Yaml, "t s"), "t\n  s");
         assert_eq!(mapped(src, Format::Yaml, "{{z}}"), "{{z}}");

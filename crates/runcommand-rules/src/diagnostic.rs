@@ -51,6 +51,10 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
     /// Other places that explain it.
     pub related: Vec<Related>,
+    /// The byte range of a credential this finding is about (`Lint.PlaintextSecret`): reporters
+    /// must never print the text there (the engine collects these into
+    /// [`crate::FileReport::redactions`]).
+    pub secret: Option<Range<usize>>,
 }
 
 impl Diagnostic {
@@ -71,6 +75,7 @@ impl Diagnostic {
             help: None,
             fix: None,
             related: Vec::new(),
+            secret: None,
         }
     }
 
@@ -89,6 +94,12 @@ impl Diagnostic {
     /// Sets the fix.
     pub fn fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
+        self
+    }
+
+    /// Marks the byte range of a credential: reporters mask it in every snippet.
+    pub fn secret(mut self, range: Range<usize>) -> Self {
+        self.secret = Some(range);
         self
     }
 

@@ -7,14 +7,26 @@
 //! [`check_files`] checks many files in parallel (rayon). A panic inside a file's check is caught
 //! and becomes a `Lint.InternalError` diagnostic for that file, so the other files' results are
 //! never lost. The engine knows nothing about command lines, terminals or editors.
+//!
+//! Checking is split in two: [`check_single`] runs everything that needs one file only; the
+//! cross-request pass ([`cross_check`], `IdempotentParameterMismatch`) then compares the small
+//! index each report keeps (`ClientToken` uses with a fingerprint). [`check_bytes`] is both for
+//! one file (what an editor needs); [`check_files`] runs [`check_single`] on every file in
+//! parallel and one pass over all reports.
+//!
+//! Secrets: findings about a credential carry its byte range ([`Diagnostic::secret`]); the engine
+//! collects them into [`FileReport::redactions`] for reporters to mask in snippets, and masks any
+//! message, help, note or fix title that would quote such a text.
 
 #![forbid(unsafe_code)]
 
 pub mod detect;
 pub mod diagnostic;
+mod idempotency;
 pub mod request;
 pub mod rules;
 mod suggest;
+pub mod suppression;
 
 use std::ops::Range;
 
@@ -22,6 +34,7 @@ use rayon::prelude::*;
 use runcommand_document::{Format, LineIndex, LoadErrorKind, LoadOptions, Node, Value};
 
 pub use diagnostic::{Diagnostic, Fix, Related, Severity};
+pub use idempotency::{TokenUse, cross_check};
 pub use suggest::did_you_mean;
 
 /// Engine settings.
@@ -29,6 +42,9 @@ pub use suggest::did_you_mean;
 pub struct Options {
     /// Files larger than this many bytes are not read (`Lint.FileTooLarge`).
     pub max_file_size: u64,
+    /// Region IDs known besides the catalogue's (`extra-regions` in the configuration): a
+    /// `RegionId` among them gives no `InvalidRegionId.NotFound`.
+    pub extra_regions: Vec<String>,
 }
 
 impl Default for Options {
@@ -36,6 +52,7 @@ impl Default for Options {
         Options {
             max_file_size: u64::try_from(runcommand_catalog::limits::FILE_SIZE_MAX_BYTES)
                 .unwrap_or(10 << 20),
+            extra_regions: Vec::new(),
         }
     }
 }
@@ -56,6 +73,13 @@ pub struct FileReport {
     /// Whether the file looks like a request file (see [`detect`]); callers that meet files
     /// nobody chose (hooks, editors, audits) drop the reports of files that do not.
     pub looks_like_request: bool,
+    /// Byte ranges of every credential found in `text`, sorted and merged: reporters must mask
+    /// them wherever they print source text.
+    pub redactions: Vec<Range<usize>>,
+    /// The `ClientToken` uses awaiting the cross-request pass ([`cross_check`] consumes them).
+    pub client_tokens: Vec<TokenUse>,
+    /// The file's suppression comments awaiting [`apply_suppressions`] (which empties this).
+    pub suppressions: Vec<suppression::Suppression>,
 }
 
 impl FileReport {
@@ -68,6 +92,9 @@ impl FileReport {
             diagnostics: vec![Diagnostic::new(code, 0..0, message)],
             requests: 0,
             looks_like_request: true,
+            redactions: Vec::new(),
+            client_tokens: Vec::new(),
+            suppressions: Vec::new(),
         }
     }
 
@@ -97,11 +124,39 @@ pub enum Content {
     TooLarge(u64),
 }
 
-/// Checks one file's bytes. Never panics on any input.
+/// Checks one file's bytes, including the cross-request pass within the file. Never panics on
+/// any input.
 pub fn check_bytes(path: &str, bytes: &[u8], format: Format) -> FileReport {
+    check_bytes_with(path, bytes, format, &Options::default())
+}
+
+/// [`check_bytes`] with options; suppression comments applied.
+pub fn check_bytes_with(path: &str, bytes: &[u8], format: Format, options: &Options) -> FileReport {
+    let mut report = check_single_with(path, bytes, format, options);
+    cross_check(std::slice::from_mut(&mut report));
+    apply_suppressions(std::slice::from_mut(&mut report));
+    report
+}
+
+/// Checks one file's bytes on their own: every per-request rule, without the cross-request pass
+/// (its index is left in [`FileReport::client_tokens`] for [`cross_check`]). Never panics on any
+/// input.
+pub fn check_single(path: &str, bytes: &[u8], format: Format) -> FileReport {
+    check_single_with(path, bytes, format, &Options::default())
+}
+
+/// [`check_single`] with options. Suppression comments are read, not applied (see
+/// [`apply_suppressions`]).
+pub fn check_single_with(
+    path: &str,
+    bytes: &[u8],
+    format: Format,
+    options: &Options,
+) -> FileReport {
     let max_depth = usize::try_from(runcommand_catalog::limits::NESTING_MAX).unwrap_or(256);
     let loaded = runcommand_document::load(bytes, format, LoadOptions { max_depth });
     let mut diagnostics = Vec::new();
+    let mut client_tokens = Vec::new();
     let mut requests = 0usize;
     let text = loaded.text.as_str();
     for doc in &loaded.documents {
@@ -117,7 +172,13 @@ pub fn check_bytes(path: &str, bytes: &[u8], format: Format) -> FileReport {
             let index = requests;
             requests += 1;
             let start = diagnostics.len();
-            check_request(text, node, index, &mut diagnostics);
+            client_tokens.extend(check_request_indexed(
+                text,
+                node,
+                index,
+                options,
+                &mut diagnostics,
+            ));
             for d in diagnostics.get_mut(start..).into_iter().flatten() {
                 d.document = index;
             }
@@ -139,9 +200,12 @@ pub fn check_bytes(path: &str, bytes: &[u8], format: Format) -> FileReport {
         );
     }
     sort(&mut diagnostics);
+    let redactions = redactions(&diagnostics);
+    scrub(text, &redactions, &mut diagnostics);
     let roots = loaded.documents.iter().filter_map(|d| d.root.as_ref());
     let looks_like_request = detect::roots_look_like_requests(roots)
         || (loaded.error.is_some() && detect::text_looks_like_request(&loaded.text));
+    let suppressions = suppression::read(&loaded);
     FileReport {
         path: path.to_owned(),
         looks_like_request,
@@ -149,6 +213,141 @@ pub fn check_bytes(path: &str, bytes: &[u8], format: Format) -> FileReport {
         text: loaded.text,
         diagnostics,
         requests,
+        redactions,
+        client_tokens,
+        suppressions,
+    }
+}
+
+/// Applies each report's suppression comments ([`suppression`]) to its findings, once every
+/// finding is known (after [`cross_check`]): drops the suppressed findings and adds
+/// `Lint.InvalidSuppression` / `Lint.UnusedSuppression`. Idempotent.
+pub fn apply_suppressions(reports: &mut [FileReport]) {
+    for r in reports {
+        let mut suppressions = std::mem::take(&mut r.suppressions);
+        if suppressions.is_empty() {
+            continue;
+        }
+        suppression::apply(&mut suppressions, &mut r.diagnostics);
+        sort(&mut r.diagnostics);
+    }
+}
+
+/// The secret ranges of `diagnostics`, sorted and merged.
+fn redactions(diagnostics: &[Diagnostic]) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = diagnostics
+        .iter()
+        .filter_map(|d| d.secret.clone())
+        .filter(|r| !r.is_empty())
+        .collect();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// Masks, in every message, help, note and fix title, any text of at least 4 characters that is
+/// a secret (a line of a redacted range, trimmed); a fix whose replacement would write a secret
+/// is dropped. A safety net: rules never quote secrets, but other findings may quote a value.
+fn scrub(text: &str, redactions: &[Range<usize>], diagnostics: &mut [Diagnostic]) {
+    let secrets = Secrets::new(
+        redactions
+            .iter()
+            .filter_map(|r| text.get(r.clone()))
+            .flat_map(str::lines)
+            .map(str::trim),
+    );
+    if secrets.by_prefix.is_empty() {
+        return;
+    }
+    for d in diagnostics {
+        secrets.mask(&mut d.message);
+        if let Some(h) = &mut d.help {
+            secrets.mask(h);
+        }
+        for r in &mut d.related {
+            secrets.mask(&mut r.message);
+        }
+        if let Some(f) = &mut d.fix {
+            secrets.mask(&mut f.title);
+        }
+        if d.fix
+            .as_ref()
+            .is_some_and(|f| !secrets.find(&f.replacement).is_empty())
+        {
+            d.fix = None;
+        }
+    }
+}
+
+/// Secret texts (at least 4 characters) indexed by their first 4 bytes, so that finding them in
+/// a text is linear in its length whatever their number.
+struct Secrets<'a> {
+    /// First 4 bytes → the secrets starting with them, longest first.
+    by_prefix: std::collections::HashMap<&'a [u8], Vec<&'a str>>,
+}
+
+impl<'a> Secrets<'a> {
+    fn new(texts: impl Iterator<Item = &'a str>) -> Secrets<'a> {
+        let mut by_prefix: std::collections::HashMap<&'a [u8], Vec<&'a str>> =
+            std::collections::HashMap::new();
+        for t in texts.filter(|t| t.chars().count() >= 4) {
+            if let Some(p) = t.as_bytes().get(..4) {
+                by_prefix.entry(p).or_default().push(t);
+            }
+        }
+        for v in by_prefix.values_mut() {
+            v.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            v.dedup();
+        }
+        Secrets { by_prefix }
+    }
+
+    /// The byte ranges of the secrets in `s`, left to right, not overlapping.
+    fn find(&self, s: &str) -> Vec<Range<usize>> {
+        let b = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i + 4 <= b.len() {
+            let hit = b
+                .get(i..i + 4)
+                .and_then(|w| self.by_prefix.get(w))
+                .and_then(|c| {
+                    c.iter()
+                        .find(|sec| b.get(i..).is_some_and(|t| t.starts_with(sec.as_bytes())))
+                });
+            match hit {
+                Some(sec) => {
+                    out.push(i..i + sec.len());
+                    i += sec.len();
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    /// Replaces every secret in `s` by as many `*` as it has characters.
+    fn mask(&self, s: &mut String) {
+        let found = self.find(s);
+        if found.is_empty() {
+            return;
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut last = 0;
+        for r in found {
+            out.push_str(s.get(last..r.start).unwrap_or(""));
+            let n = s.get(r.clone()).map_or(0, |t| t.chars().count());
+            out.extend(std::iter::repeat_n('*', n));
+            last = r.end;
+        }
+        out.push_str(s.get(last..).unwrap_or(""));
+        *s = out;
     }
 }
 
@@ -159,12 +358,27 @@ fn clamp(r: Range<usize>, len: usize) -> Range<usize> {
 
 /// Checks one request node with every rule.
 pub fn check_request(text: &str, node: &Node, index: usize, out: &mut Vec<Diagnostic>) {
-    let built = request::build(text, node, index, out);
-    if let Some(req) = built.request {
-        for rule in rules::RULES {
+    let _ = check_request_indexed(text, node, index, &Options::default(), out);
+}
+
+/// Checks one request node with every rule; returns its `ClientToken` use for the cross pass.
+fn check_request_indexed(
+    text: &str,
+    node: &Node,
+    index: usize,
+    options: &Options,
+    out: &mut Vec<Diagnostic>,
+) -> Option<TokenUse> {
+    let req = request::build(text, node, index, out).request?;
+    for rule in rules::RULES {
+        if rule.name == "region" {
+            // The one rule that reads the options.
+            rules::region::check_with(&req, &options.extra_regions, out);
+        } else {
             (rule.check)(&req, out);
         }
     }
+    idempotency::token_use(&req)
 }
 
 /// Sorts diagnostics by position, then code, then message (a total, deterministic order).
@@ -179,8 +393,14 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
-/// Checks one input, turning a panic into a `Lint.InternalError` diagnostic.
+/// Checks one input on its own ([`check_single`]: no cross-request pass), turning a panic into
+/// a `Lint.InternalError` diagnostic.
 pub fn check_input(input: Input) -> FileReport {
+    check_input_with(input, &Options::default())
+}
+
+/// [`check_input`] with options.
+pub fn check_input_with(input: Input, options: &Options) -> FileReport {
     let path = input.path;
     match input.content {
         Content::Unreadable(why) => FileReport::failed(&path, "Lint.Io", why),
@@ -192,7 +412,9 @@ pub fn check_input(input: Input) -> FileReport {
         Content::Bytes(bytes) => {
             let format = input.format;
             let p = path.clone();
-            guarded(&path, move || check_bytes(&p, &bytes, format))
+            guarded(&path, move || {
+                check_single_with(&p, &bytes, format, options)
+            })
         }
     }
 }
@@ -208,9 +430,23 @@ pub fn guarded(path: &str, f: impl FnOnce() -> FileReport + std::panic::UnwindSa
     })
 }
 
-/// Checks many inputs in parallel; reports come back in the inputs' order.
+/// Checks many inputs in parallel, then runs the cross-request pass over all of them (in path
+/// order); reports come back in the inputs' order.
 pub fn check_files(inputs: Vec<Input>) -> Vec<FileReport> {
-    inputs.into_par_iter().map(check_input).collect()
+    let options = Options::default();
+    check_files_with(inputs.into_iter().map(|i| (i, &options)).collect())
+}
+
+/// [`check_files`] with options per input (e.g. from each file's configuration); suppression
+/// comments applied after the cross-request pass.
+pub fn check_files_with(inputs: Vec<(Input, &Options)>) -> Vec<FileReport> {
+    let mut reports: Vec<FileReport> = inputs
+        .into_par_iter()
+        .map(|(input, options)| check_input_with(input, options))
+        .collect();
+    cross_check(&mut reports);
+    apply_suppressions(&mut reports);
+    reports
 }
 
 #[cfg(test)]

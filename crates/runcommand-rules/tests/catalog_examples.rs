@@ -14,37 +14,7 @@ use runcommand_document::Format;
 use runcommand_rules::{check_bytes, rules::is_implemented};
 
 /// Codes whose rules belong to a later issue (number in the tracker).
-const PENDING: &[(&str, u32)] = &[
-    ("InvalidParam.Frequency", 3),
-    ("Lint.ScheduleExpired", 3),
-    ("Lint.CronDayConflict", 3),
-    ("Lint.AgentVersion", 3),
-    ("CmdParam.EmptyKey", 4),
-    ("CmdParam.InvalidParamName", 4),
-    ("CmdParamCount.ExceedLimit", 4),
-    ("CmdParamName.ExceedLimit", 4),
-    ("Parameter.Disabled", 4),
-    ("Parameter.NotMatched", 4),
-    ("ParameterCount.ExceedLimit", 4),
-    ("ParameterKey.ExceedLimit", 4),
-    ("ParameterType.NotSupported", 4),
-    ("ParameterStore.InvalidParameters", 4),
-    ("Lint.TemplateNotEnabled", 4),
-    ("Lint.ParameterNotProvided", 4),
-    ("Lint.LooksBase64Encoded", 4),
-    ("Lint.UnterminatedTemplate", 4),
-    ("InvalidParameter.OssOutputDelivery", 4),
-    ("InvalidOssOutputDelivery.KeyPrefixMalformed", 4),
-    ("InvalidContainerId.Malformed", 4),
-    ("InvalidContainerName.Malformed", 4),
-    ("Lint.ContainerRequiresShell", 4),
-    ("Lint.ContainerShebangIgnored", 4),
-    ("Lint.IgnoredInContainer", 4),
-    ("Lint.PlaintextSecret", 4),
-    ("IdempotentParameterMismatch", 4),
-    ("Lint.DuplicateSavedCommand", 7),
-    ("Lint.UnusedSuppression", 6),
-];
+const PENDING: &[(&str, u32)] = &[("Lint.DuplicateSavedCommand", 7)];
 
 fn findings(src: &str) -> Vec<(&'static str, Severity, String)> {
     check_bytes("example.yaml", src.as_bytes(), Format::Yaml)

@@ -10,16 +10,22 @@ use crate::diagnostic::Diagnostic;
 use crate::request::{Request, Text};
 
 mod client_token;
+mod containers;
 mod content;
 mod control_chars;
 mod enums;
+pub mod frequency;
 mod instances;
 mod lengths;
-mod region;
+mod oss;
+pub(crate) mod parameters;
+pub(crate) mod region;
 mod required;
 mod resource_group;
 mod schedule_mode;
+mod secrets;
 mod tags;
+mod templates;
 mod timeout;
 mod windows_password;
 
@@ -48,6 +54,12 @@ pub static RULES: &[Rule] = &[
     region::RULE,
     resource_group::RULE,
     schedule_mode::RULE,
+    frequency::RULE,
+    templates::RULE,
+    parameters::RULE,
+    oss::RULE,
+    containers::RULE,
+    secrets::RULE,
 ];
 
 /// Codes emitted outside the per-request rules: by the loader, the request view and the engine.
@@ -64,6 +76,11 @@ pub static STRUCTURAL_CODES: &[&str] = &[
     "Lint.TypeMismatch",
     "Lint.MixedParameterForms",
     "Lint.UnsupportedAction",
+    // The cross-request pass (`idempotency`).
+    "IdempotentParameterMismatch",
+    // Suppression comments (`suppression`).
+    "Lint.InvalidSuppression",
+    "Lint.UnusedSuppression",
 ];
 
 /// Whether any part of the engine can emit `code` today.

@@ -1,6 +1,8 @@
 //! `RegionId` (decisions.md §3): malformed (not `^[a-z]{2,3}(-[a-z0-9]+)+$`) →
 //! `InvalidRegionId.NotFound`, error; well-formed but not in the known list (`rules/regions.toml`)
 //! → the same code as a warning, since DescribeRegions may know regions the list does not.
+//! Regions listed in the configuration (`extra-regions`, passed in as
+//! [`crate::Options::extra_regions`]) are known too: the engine calls [`check_with`] for this rule.
 
 use super::Rule;
 use crate::diagnostic::{Diagnostic, Fix, Severity};
@@ -33,10 +35,15 @@ pub(crate) fn well_formed(id: &str) -> bool {
 }
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    check_with(req, &[], out);
+}
+
+/// The rule, with `extra` region IDs known besides the catalogue's.
+pub(crate) fn check_with(req: &Request<'_>, extra: &[String], out: &mut Vec<Diagnostic>) {
     let Some(r) = req.str("RegionId") else {
         return;
     };
-    if runcommand_catalog::is_known_region(r.value) {
+    if runcommand_catalog::is_known_region(r.value) || extra.iter().any(|e| e == r.value) {
         return;
     }
     let ids = runcommand_catalog::REGIONS.iter().map(|(id, _)| *id);
@@ -75,6 +82,30 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::well_formed;
+
+    #[test]
+    fn extra_regions_are_known() {
+        let src = "RegionId: cn-atlantis-1\nType: RunShellScript\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
+        let check = |extra: &[&str]| {
+            let options = crate::Options {
+                extra_regions: extra.iter().map(|s| (*s).to_owned()).collect(),
+                ..crate::Options::default()
+            };
+            crate::check_bytes_with(
+                "t.yaml",
+                src.as_bytes(),
+                runcommand_document::Format::Yaml,
+                &options,
+            )
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(check(&[]), vec!["InvalidRegionId.NotFound"]);
+        assert_eq!(check(&["cn-atlantis-2"]), vec!["InvalidRegionId.NotFound"]);
+        assert!(check(&["cn-atlantis-1"]).is_empty());
+    }
 
     #[test]
     fn region_format() {

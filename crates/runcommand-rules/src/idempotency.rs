@@ -1,0 +1,248 @@
+//! `IdempotentParameterMismatch` (decisions.md §3 "ClientToken"): the same `ClientToken` on two
+//! requests whose other parameters differ, anywhere in one run.
+//!
+//! This is the one cross-request check, so it is not a per-request rule. While a file is checked,
+//! each request with a non-empty `ClientToken` string leaves a small [`TokenUse`] in its report:
+//! the token, a 64-bit fingerprint of its other parameters and the token's span (never the
+//! request itself). [`cross_check`] then walks the reports in path order (and each file's requests
+//! in order): the first use of a token defines it; a later use with another fingerprint gets the
+//! finding on its `ClientToken` value, with the first use as related information (with its path
+//! and position when it is in another file). The index is consumed by the pass, so running it
+//! twice cannot report twice.
+//!
+//! The fingerprint (FNV-1a over a canonical form) covers every parameter given except
+//! `ClientToken`, in name order, by typed value: `Timeout: 60` equals `Timeout: "60"`,
+//! `EnableParameter: true` equals `"True"`, a list equals its flattened `InstanceId.N` form, and
+//! `Parameters` as a mapping equals the same object as a JSON string (pairs compared in key order;
+//! an empty `Parameters` equals none). A parameter with a wrong type is taken as its source text.
+//! Parameters that are not given are not filled with defaults (choice): the request as sent is
+//! what the service compares.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use runcommand_document::{Node, ScalarKind, Value};
+
+use crate::FileReport;
+use crate::diagnostic::{Diagnostic, Related};
+use crate::request::{PValue, Request};
+use crate::rules::parameters::{Read, read};
+
+/// One request's use of a `ClientToken`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenUse {
+    /// 0-based index of the request in its file.
+    pub document: usize,
+    /// The token.
+    pub token: String,
+    /// Fingerprint of the request's other parameters.
+    pub fingerprint: u64,
+    /// The span of the `ClientToken` value.
+    pub span: Range<usize>,
+}
+
+/// FNV-1a, 64 bits: stable, dependency-free, good enough to tell requests apart.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        for &x in b {
+            self.0 ^= u64::from(x);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    /// A tagged, length-prefixed field, so that different sequences never collide by
+    /// concatenation.
+    fn field(&mut self, tag: u8, b: &[u8]) {
+        self.bytes(&[tag]);
+        self.bytes(&(b.len() as u64).to_le_bytes());
+        self.bytes(b);
+    }
+}
+
+/// Hashes a node's canonical form, iteratively (no recursion on depth).
+fn hash_node(h: &mut Fnv, root: &Node) {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Scalar(s) => {
+                let tag = match s.kind {
+                    ScalarKind::Null => b'n',
+                    ScalarKind::Bool(_) => b'b',
+                    ScalarKind::Int | ScalarKind::Float => b'd',
+                    ScalarKind::Str => b's',
+                };
+                h.field(tag, s.text.as_bytes());
+            }
+            Value::Seq(items) => {
+                h.field(b'l', &(items.len() as u64).to_le_bytes());
+                stack.extend(items.iter().rev());
+            }
+            Value::Map(entries) => {
+                h.field(b'm', &(entries.len() as u64).to_le_bytes());
+                for e in entries.iter().rev() {
+                    stack.push(&e.value);
+                    stack.push(&e.key);
+                }
+            }
+            Value::Alias => h.field(b'a', &[]),
+        }
+    }
+}
+
+/// The fingerprint of every parameter but `ClientToken`.
+fn fingerprint(req: &Request<'_>) -> u64 {
+    let mut h = Fnv::new();
+    for (name, p) in &req.params {
+        if *name == "ClientToken" {
+            continue;
+        }
+        if *name == "Parameters"
+            && let PValue::Object(_) = p.value
+        {
+            match read(req) {
+                Read::Absent => continue,
+                Read::Given(params) => {
+                    h.field(b'P', name.as_bytes());
+                    let mut pairs: Vec<_> = params
+                        .entries()
+                        .iter()
+                        .map(|e| (e.key.as_key_str().unwrap_or(""), &e.value))
+                        .collect();
+                    pairs.sort_by(|a, b| a.0.cmp(b.0));
+                    h.field(b'm', &(pairs.len() as u64).to_le_bytes());
+                    for (k, v) in pairs {
+                        h.field(b'k', k.as_bytes());
+                        hash_node(&mut h, v);
+                    }
+                    continue;
+                }
+                Read::Unreadable(_) => {}
+            }
+        }
+        h.field(b'P', name.as_bytes());
+        match &p.value {
+            PValue::Str(t) => h.field(b's', t.value.as_bytes()),
+            PValue::Int(i, _) => h.field(b'i', &i.to_le_bytes()),
+            PValue::Bool(b, _) => h.field(b'b', &[u8::from(*b)]),
+            PValue::List(items) => {
+                h.field(b'l', &(items.len() as u64).to_le_bytes());
+                for t in items {
+                    h.field(b's', t.value.as_bytes());
+                }
+            }
+            PValue::Tags(tags) => {
+                h.field(b't', &(tags.len() as u64).to_le_bytes());
+                for t in tags {
+                    for part in [&t.key, &t.value] {
+                        match part {
+                            Some(x) => h.field(b's', x.value.as_bytes()),
+                            None => h.field(b'0', &[]),
+                        }
+                    }
+                }
+            }
+            PValue::Object(_) | PValue::Invalid => {
+                let raw = req.text.get(p.value_span.clone()).unwrap_or("");
+                h.field(b'r', raw.as_bytes());
+            }
+        }
+    }
+    h.0
+}
+
+/// The token use of a request, if it has a non-empty `ClientToken` string.
+pub(crate) fn token_use(req: &Request<'_>) -> Option<TokenUse> {
+    let t = req.str("ClientToken")?;
+    if t.value.is_empty() {
+        return None;
+    }
+    Some(TokenUse {
+        document: req.index,
+        token: t.value.to_owned(),
+        fingerprint: fingerprint(req),
+        span: t.span(),
+    })
+}
+
+/// The cross-request pass over `reports` (any order; walked in path order): reports
+/// `IdempotentParameterMismatch` and consumes every report's `client_tokens`.
+pub fn cross_check(reports: &mut [FileReport]) {
+    let mut order: Vec<usize> = (0..reports.len()).collect();
+    order.sort_by(|&a, &b| {
+        let pa = reports.get(a).map(|r| r.path.as_str());
+        let pb = reports.get(b).map(|r| r.path.as_str());
+        pa.cmp(&pb).then(a.cmp(&b))
+    });
+    let mut found: Vec<(usize, Diagnostic)> = Vec::new();
+    {
+        // token -> (report, use) of its first use
+        let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
+        for &ri in &order {
+            let Some(report) = reports.get(ri) else {
+                continue;
+            };
+            for (ui, u) in report.client_tokens.iter().enumerate() {
+                let Some(&(fr, fu)) = first.get(u.token.as_str()) else {
+                    first.insert(u.token.as_str(), (ri, ui));
+                    continue;
+                };
+                let Some(earlier_report) = reports.get(fr) else {
+                    continue;
+                };
+                let Some(earlier) = earlier_report.client_tokens.get(fu) else {
+                    continue;
+                };
+                if earlier.fingerprint == u.fingerprint {
+                    continue; // an idempotent retry
+                }
+                let related = if fr == ri {
+                    Related {
+                        path: None,
+                        span: earlier.span.clone(),
+                        position: None,
+                        message: "the token is first used here".into(),
+                    }
+                } else {
+                    let p = earlier_report.position(earlier.span.start);
+                    Related {
+                        path: Some(earlier_report.path.clone()),
+                        span: earlier.span.clone(),
+                        position: Some((p.line, p.column)),
+                        message: format!("the token is first used in {}", earlier_report.path),
+                    }
+                };
+                let mut d = Diagnostic::new(
+                    "IdempotentParameterMismatch",
+                    u.span.clone(),
+                    "this ClientToken is already used by an earlier request with different parameters; the API rejects the later call",
+                )
+                .param("ClientToken")
+                .help("use a new ClientToken (e.g. a fresh UUID) for a different request; reuse a token only to retry the identical request");
+                d.document = u.document;
+                d.related.push(related);
+                found.push((ri, d));
+            }
+        }
+    }
+    for r in reports.iter_mut() {
+        r.client_tokens = Vec::new();
+    }
+    let mut touched = Vec::new();
+    for (ri, d) in found {
+        if let Some(r) = reports.get_mut(ri) {
+            r.diagnostics.push(d);
+            touched.push(ri);
+        }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for ri in touched {
+        if let Some(r) = reports.get_mut(ri) {
+            crate::sort(&mut r.diagnostics);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Containers (decisions.md §3 "Containers"), checked by `runcommand-container`.
+//!
+//! - `ContainerId` not matching `^(docker://|containerd://|cri-o://)?[0-9a-f]{64}$` →
+//!   `InvalidContainerId.Malformed`; `ContainerName` not matching `^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`
+//!   or over 255 characters → `InvalidContainerName.Malformed`. One finding per value, with the
+//!   parser's message, underlining the part at fault (mapped); choice: an empty span (an empty
+//!   value, `docker://` with nothing after it) underlines the whole value.
+//!
+//! With a container (a non-empty `ContainerId` or `ContainerName`, even a malformed one: the author
+//! means to run in a container):
+//! - `Type` other than `RunShellScript` → `Lint.ContainerRequiresShell` (error) on the `Type`
+//!   value. Choice: only for the known values (`RunBatScript`, `RunPowerShellScript`); a misspelt
+//!   Type already has its own finding.
+//! - a `#!` interpreter line at the start of the script (after an optional BOM and blank lines; on
+//!   the decoded script when ContentEncoding is Base64, then reported at the whole value) →
+//!   `Lint.ContainerShebangIgnored` (warning) on that line.
+//! - `Username` and `WorkingDir` → `Lint.IgnoredInContainer` (warning) on each key.
+
+use runcommand_container::{check_container_id, check_container_name, shebang};
+
+use super::content::script;
+use super::{Rule, map};
+use crate::diagnostic::Diagnostic;
+use crate::request::Request;
+
+pub(super) const RULE: Rule = Rule {
+    name: "containers",
+    codes: &[
+        "InvalidContainerId.Malformed",
+        "InvalidContainerName.Malformed",
+        "Lint.ContainerRequiresShell",
+        "Lint.ContainerShebangIgnored",
+        "Lint.IgnoredInContainer",
+    ],
+    check,
+};
+
+fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    let id = req.str("ContainerId");
+    let name = req.str("ContainerName");
+    if let Some(id) = id
+        && let Err(e) = check_container_id(id.value)
+    {
+        let span = if e.span.is_empty() {
+            id.span()
+        } else {
+            map(req, &id, e.span.clone())
+        };
+        out.push(
+            Diagnostic::new("InvalidContainerId.Malformed", span, e.message)
+                .param("ContainerId")
+                .help("give the full 64-character ID, e.g. from `docker inspect --format '{{.Id}}' NAME`, optionally prefixed by docker://, containerd:// or cri-o://"),
+        );
+    }
+    if let Some(name) = name
+        && let Err(e) = check_container_name(name.value)
+    {
+        let span = if e.span.is_empty() {
+            name.span()
+        } else {
+            map(req, &name, e.span.clone())
+        };
+        out.push(
+            Diagnostic::new("InvalidContainerName.Malformed", span, e.message)
+                .param("ContainerName")
+                .help("container names are letters, digits, `_`, `.` and `-`, starting with a letter or digit (an optional leading `/`)"),
+        );
+    }
+    let container = [id, name].iter().flatten().any(|t| !t.value.is_empty());
+    if !container {
+        return;
+    }
+    if let Some(ty) = req.str("Type")
+        && matches!(ty.value, "RunBatScript" | "RunPowerShellScript")
+    {
+        out.push(
+            Diagnostic::new(
+                "Lint.ContainerRequiresShell",
+                ty.span(),
+                format!(
+                    "commands in a container run only as shell scripts, but Type is {}",
+                    ty.value
+                ),
+            )
+            .param("Type")
+            .help("use `Type: RunShellScript`, or run on the instance itself (remove ContainerId/ContainerName)"),
+        );
+    }
+    if let Some(s) = script(req)
+        && let Some(line) = shebang(&s.text)
+    {
+        out.push(
+            Diagnostic::new(
+                "Lint.ContainerShebangIgnored",
+                s.span(req, line),
+                "the `#!` interpreter line is ignored in a container: the script runs as a shell script",
+            )
+            .param("CommandContent")
+            .help("call the interpreter explicitly, e.g. `python3 -c '...'` or `python3 script.py`"),
+        );
+    }
+    for key in ["Username", "WorkingDir"] {
+        if let Some(p) = req.get(key) {
+            out.push(
+                Diagnostic::new(
+                    "Lint.IgnoredInContainer",
+                    p.key_span.clone(),
+                    format!("{key} is ignored in a container: the command runs as the container's default user in its default working directory"),
+                )
+                .param(key)
+                .help(format!("remove {key}, or run on the instance itself")),
+            );
+        }
+    }
+}

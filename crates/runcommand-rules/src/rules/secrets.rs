@@ -1,0 +1,605 @@
+//! Credentials in plain text (decisions.md §3 "Secrets") → `Lint.PlaintextSecret` (warning),
+//! suggesting an encrypted Parameter Store reference `{{oos-secret:NAME}}`.
+//!
+//! Where:
+//! - `Parameters` values (mapping or JSON string). A string or number value under a credential
+//!   key is reported as a whole, unless it is empty or itself a `{{oos-secret:...}}` /
+//!   `{{oos:...}}` reference. Credential keys (choice): the key lowercased without `_`, `-` and `.`
+//!   contains `password`, `passwd`, `secret`, `token`, `accesskey`, `apikey`, `credential` or
+//!   `privatekey`, or ends with `pwd`; unless it ends with `name`, `file`, `path`, `dir`, `hint`
+//!   or `policy` (`secret_name`, `password_file` name a secret, they do not hold one). A value
+//!   under any other key is searched for the patterns below.
+//! - `CommandContent` literals: the script (decoded when ContentEncoding is Base64) with every
+//!   `{{...}}` placeholder masked first (`mask_placeholders`: offsets are kept), and a match that
+//!   overlaps a placeholder dropped, so `PASSWORD={{oos-secret:db-pass}}` never matches.
+//!
+//! Patterns:
+//! - an AccessKey ID: `LTAI` followed by 12 to 30 letters and digits, not inside a longer word;
+//! - a private key block: `-----BEGIN ... PRIVATE KEY-----` to its `-----END ...-----` line (or
+//!   to the end of the text when it is not closed);
+//! - a password in a URL: `scheme://user:password@host` (the password part);
+//! - an assignment of a literal to a credential name: a word ending with one of the credential
+//!   keys above (`DB_PASSWORD`, `mysql_pwd`, `api-key`; a bare `pwd` is the shell's working
+//!   directory and does not count), followed by `=` (not `==`) or `:` (also as a quoted key,
+//!   `"password": "..."`), or a flag `--password VALUE` / `-password VALUE`. The value is a quoted
+//!   string or a word; it is not reported when empty or when it is a reference: `$VAR`, `${VAR}`,
+//!   `$(...)`, a backquote, `%VAR%`, `<...>`, or `***`. A `:` after a word that follows an opening
+//!   quote is a prompt (`read -p "Password: "`), not an assignment.
+//!
+//! Overlapping matches are reported once (the first by position, then by the order above).
+//!
+//! The value is never printed: messages name the kind ("an AccessKey ID", "a password in a URL");
+//! each finding carries the secret's byte range (`Diagnostic::secret`), which the engine collects
+//! into `FileReport::redactions` for reporters to mask in snippets. For Base64 content the
+//! decoded offsets have no place in the file, so one finding names every kind found and masks
+//! the whole value.
+
+use std::ops::Range;
+
+use runcommand_document::{Node, ScalarKind, Value};
+use runcommand_template::{PlaceholderKind, mask_placeholders, scan};
+
+use super::Rule;
+use super::content::script;
+use super::parameters::{Read, read};
+use crate::diagnostic::Diagnostic;
+use crate::request::Request;
+
+pub(super) const RULE: Rule = Rule {
+    name: "secrets",
+    codes: &["Lint.PlaintextSecret"],
+    check,
+};
+
+const HELP: &str = "store it in Parameter Store as an encrypted parameter and write `{{oos-secret:NAME}}` instead (with `EnableParameter: true`)";
+
+/// Credential words (lowercase, separators removed), matched anywhere in a key.
+const CREDENTIAL_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "accesskey",
+    "apikey",
+    "credential",
+    "privatekey",
+];
+
+/// Suffixes of keys that name a secret rather than hold one.
+const NOT_A_VALUE: &[&str] = &["name", "file", "path", "dir", "hint", "policy"];
+
+/// What kind of credential a match is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    PrivateKey,
+    AccessKeyId,
+    UrlPassword,
+    Assignment,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::PrivateKey => "a private key",
+            Kind::AccessKeyId => "an AccessKey ID",
+            Kind::UrlPassword => "a password in a URL",
+            Kind::Assignment => "a credential assigned to a literal",
+        }
+    }
+}
+
+/// One match: its kind, the secret's byte range and, for assignments, the name's range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Found {
+    kind: Kind,
+    range: Range<usize>,
+    name: Option<Range<usize>>,
+}
+
+impl Found {
+    fn describe(&self, text: &str) -> String {
+        match self.name.as_ref().and_then(|n| text.get(n.clone())) {
+            Some(name) => format!("a credential assigned to `{name}`"),
+            None => self.kind.describe().to_owned(),
+        }
+    }
+}
+
+fn at(b: &[u8], i: usize) -> u8 {
+    b.get(i).copied().unwrap_or(0)
+}
+
+/// Whether a key names a credential (see the module docs).
+fn is_credential_key(key: &str) -> bool {
+    let norm: String = key
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    if NOT_A_VALUE.iter().any(|s| norm.ends_with(s)) {
+        return false;
+    }
+    CREDENTIAL_WORDS.iter().any(|w| norm.contains(w)) || norm.ends_with("pwd")
+}
+
+/// Whether a word (an assignment's name) ends with a credential key.
+fn is_credential_name(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    let norm: String = lower
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.'))
+        .collect();
+    (CREDENTIAL_WORDS.iter().any(|w| norm.ends_with(w)))
+        || (norm.ends_with("pwd") && norm.len() > 3)
+}
+
+fn access_keys(text: &str, out: &mut Vec<Found>) {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text.get(from..).and_then(|t| t.find("LTAI")) {
+        let s = from + i;
+        let mut e = s + 4;
+        while at(b, e).is_ascii_alphanumeric() {
+            e += 1;
+        }
+        from = e;
+        if s > 0 && at(b, s - 1).is_ascii_alphanumeric() {
+            continue;
+        }
+        if (12..=30).contains(&(e - s - 4)) {
+            out.push(Found {
+                kind: Kind::AccessKeyId,
+                range: s..e,
+                name: None,
+            });
+        }
+    }
+}
+
+fn private_keys(text: &str, out: &mut Vec<Found>) {
+    let mut from = 0;
+    while let Some(i) = text.get(from..).and_then(|t| t.find("-----BEGIN ")) {
+        let s = from + i;
+        let line_end = text
+            .get(s..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |j| s + j);
+        from = line_end;
+        let header = text.get(s..line_end).unwrap_or("");
+        if !header.contains("PRIVATE KEY-----") {
+            continue;
+        }
+        let end = text
+            .get(line_end..)
+            .and_then(|t| t.find("-----END "))
+            .and_then(|j| {
+                let t0 = line_end + j + 9;
+                text.get(t0..)
+                    .and_then(|t| t.find("-----"))
+                    .map(|k| t0 + k + 5)
+            })
+            .unwrap_or_else(|| text.trim_end().len().max(line_end));
+        from = end.max(from);
+        out.push(Found {
+            kind: Kind::PrivateKey,
+            range: s..end,
+            name: None,
+        });
+    }
+}
+
+fn is_url_delimiter(c: u8) -> bool {
+    c == 0 || c.is_ascii_whitespace() || b"/?#\"'<>`()[]{}|\\;,".contains(&c)
+}
+
+fn url_passwords(text: &str, out: &mut Vec<Found>) {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text.get(from..).and_then(|t| t.find("://")) {
+        let p = from + i;
+        from = p + 3;
+        // A scheme: a letter, then letters, digits, `+`, `.`, `-`.
+        let mut s = p;
+        while s > 0 && {
+            let c = at(b, s - 1);
+            c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-')
+        } {
+            s -= 1;
+        }
+        if s == p || !at(b, s).is_ascii_alphabetic() {
+            continue;
+        }
+        let a = p + 3;
+        let mut e = a;
+        while !is_url_delimiter(at(b, e)) {
+            e += 1;
+        }
+        let Some(q) = text.get(a..e).and_then(|t| t.rfind('@')).map(|q| a + q) else {
+            continue;
+        };
+        let Some(colon) = text.get(a..q).and_then(|t| t.find(':')).map(|c| a + c) else {
+            continue;
+        };
+        let pw = colon + 1..q;
+        if pw.is_empty() || matches!(at(b, pw.start), b'$' | b'%') {
+            continue;
+        }
+        out.push(Found {
+            kind: Kind::UrlPassword,
+            range: pw,
+            name: None,
+        });
+    }
+}
+
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')
+}
+
+fn is_value_end(c: u8) -> bool {
+    c == 0 || c.is_ascii_whitespace() || b";&|<>()`,\"'}]".contains(&c)
+}
+
+fn assignments(text: &str, out: &mut Vec<Found>) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !is_word(at(b, i)) || (i > 0 && is_word(at(b, i - 1))) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        while is_word(at(b, end)) {
+            end += 1;
+        }
+        i = end;
+        if let Some(f) = assignment(text, start, end) {
+            i = f.range.end.max(end);
+            out.push(f);
+        }
+    }
+}
+
+/// The assignment whose name is the word `text[start..end]`, if any.
+fn assignment(text: &str, start: usize, end: usize) -> Option<Found> {
+    let b = text.as_bytes();
+    let word = text.get(start..end)?;
+    let core = word.trim_start_matches('-');
+    let dashes = word.len() - core.len();
+    let name_start = start + dashes;
+    if core.is_empty() || !is_credential_name(core) {
+        return None;
+    }
+    // `$PASSWORD`, `${PASSWORD}`: a reference, not an assignment.
+    let before = if start > 0 { at(b, start - 1) } else { 0 };
+    if before == b'$' || (before == b'{' && start > 1 && at(b, start - 2) == b'$') {
+        return None;
+    }
+    let quoted_before = matches!(before, b'"' | b'\'');
+    let mut j = end;
+    let mut quoted_key = false;
+    if matches!(at(b, j), b'"' | b'\'') {
+        if !(quoted_before && at(b, j) == before) {
+            return None;
+        }
+        quoted_key = true;
+        j += 1;
+    }
+    let mut k = j;
+    while matches!(at(b, k), b' ' | b'\t') {
+        k += 1;
+    }
+    let value_from = match at(b, k) {
+        b'=' if at(b, k + 1) != b'=' && (k == j || !quoted_before || quoted_key) => k + 1,
+        b':' if (quoted_key || !quoted_before)
+            && at(b, k + 1) != b':'
+            && !text.get(k..).is_some_and(|t| t.starts_with("://")) =>
+        {
+            k + 1
+        }
+        _ if dashes > 0 && k > j && !quoted_key => k,
+        _ => return None,
+    };
+    let mut v = value_from;
+    while matches!(at(b, v), b' ' | b'\t') {
+        v += 1;
+    }
+    let q = at(b, v);
+    let range = if matches!(q, b'"' | b'\'') {
+        let rest = text.get(v + 1..)?;
+        let line = rest.split('\n').next().unwrap_or("");
+        let close = line.find(char::from(q))?;
+        v + 1..v + 1 + close
+    } else {
+        let mut e = v;
+        while !is_value_end(at(b, e)) {
+            e += 1;
+        }
+        v..e
+    };
+    let value = text.get(range.clone())?;
+    let reference = value.is_empty()
+        || value.starts_with(['$', '%', '<', '`'])
+        || (dashes > 0 && value_from == k && value.starts_with('-'))
+        || value.chars().all(|c| c == '*');
+    if reference {
+        return None;
+    }
+    Some(Found {
+        kind: Kind::Assignment,
+        range,
+        name: Some(name_start..end),
+    })
+}
+
+/// Every credential in `text`, by position, overlaps removed, none touching a placeholder.
+/// Ranges are into `text`; `masked` is the text matched (placeholders masked).
+fn find(text: &str) -> (String, Vec<Found>) {
+    let masked = mask_placeholders(text);
+    let placeholders: Vec<Range<usize>> = scan(text)
+        .placeholders
+        .into_iter()
+        .map(|p| p.span)
+        .collect();
+    let mut all = Vec::new();
+    private_keys(&masked, &mut all);
+    access_keys(&masked, &mut all);
+    url_passwords(&masked, &mut all);
+    assignments(&masked, &mut all);
+    // Placeholders are sorted and disjoint: find the first one ending after the match starts.
+    all.retain(|f| {
+        let i = placeholders.partition_point(|p| p.end <= f.range.start);
+        placeholders.get(i).is_none_or(|p| p.start >= f.range.end)
+    });
+    all.sort_by_key(|f| (f.range.start, f.kind));
+    // Sorted by start: a match overlaps a kept one exactly when it starts before the furthest
+    // end kept so far.
+    let mut kept: Vec<Found> = Vec::new();
+    let mut kept_end = 0;
+    for f in all {
+        if !kept.is_empty() && f.range.start < kept_end {
+            continue;
+        }
+        kept_end = kept_end.max(f.range.end);
+        kept.push(f);
+    }
+    (masked, kept)
+}
+
+/// Whether a value is exactly one Parameter Store reference.
+fn is_oos_reference(value: &str) -> bool {
+    let s = scan(value);
+    match s.placeholders.as_slice() {
+        [p] => {
+            matches!(p.kind, PlaceholderKind::OosParam { .. })
+                && value.get(p.span.clone()) == Some(value.trim())
+        }
+        _ => false,
+    }
+}
+
+fn join_kinds(kinds: &[&str]) -> String {
+    match kinds {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn check_parameters(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    let Read::Given(params) = read(req) else {
+        return;
+    };
+    for e in params.entries() {
+        let (Some(key), Value::Scalar(s)) = (e.key.as_key_str(), &e.value.value) else {
+            continue;
+        };
+        if !matches!(
+            s.kind,
+            ScalarKind::Str | ScalarKind::Int | ScalarKind::Float
+        ) {
+            continue;
+        }
+        let value = s.text.as_str();
+        if value.trim().is_empty() || is_oos_reference(value) {
+            continue;
+        }
+        let node: &Node = &e.value;
+        if is_credential_key(key) {
+            let range = params.map(node, 0..value.len());
+            out.push(
+                Diagnostic::new(
+                    "Lint.PlaintextSecret",
+                    range.clone(),
+                    format!(
+                        "the Parameters value of `{key}` is a credential in plain text (the key names a password, secret or token)"
+                    ),
+                )
+                .param("Parameters")
+                .help(HELP)
+                .secret(range),
+            );
+            continue;
+        }
+        let (masked, found) = find(value);
+        let node_map = params.node_map(node);
+        for f in found {
+            let range = node_map.map(f.range.clone());
+            out.push(
+                Diagnostic::new(
+                    "Lint.PlaintextSecret",
+                    range.clone(),
+                    format!(
+                        "the Parameters value of `{key}` holds {} in plain text",
+                        f.describe(&masked)
+                    ),
+                )
+                .param("Parameters")
+                .help(HELP)
+                .secret(range),
+            );
+        }
+    }
+}
+
+fn check_content(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(script) = script(req) else {
+        return;
+    };
+    let (masked, found) = find(&script.text);
+    if found.is_empty() {
+        return;
+    }
+    if script.decoded {
+        let mut kinds: Vec<&str> = found.iter().map(|f| f.kind.describe()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let span = script.value.span();
+        out.push(
+            Diagnostic::new(
+                "Lint.PlaintextSecret",
+                span.clone(),
+                format!(
+                    "the Base64-decoded CommandContent holds {} in plain text",
+                    join_kinds(&kinds)
+                ),
+            )
+            .param("CommandContent")
+            .help(HELP)
+            .secret(span),
+        );
+        return;
+    }
+    for f in found {
+        let range = script.span(req, f.range.clone());
+        out.push(
+            Diagnostic::new(
+                "Lint.PlaintextSecret",
+                range.clone(),
+                format!("CommandContent holds {} in plain text", f.describe(&masked)),
+            )
+            .param("CommandContent")
+            .help(HELP)
+            .secret(range),
+        );
+    }
+}
+
+fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    check_parameters(req, out);
+    check_content(req, out);
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::indexing_slicing)]
+    use super::*;
+
+    fn secrets(text: &str) -> Vec<(Kind, &str)> {
+        find(text)
+            .1
+            .into_iter()
+            .map(|f| (f.kind, &text[f.range]))
+            .collect()
+    }
+
+    #[test]
+    fn access_key_ids() {
+        assert_eq!(
+            secrets("aliyun configure --ak LTAI5tFakeExampleKey0000 x"),
+            vec![(Kind::AccessKeyId, "LTAI5tFakeExampleKey0000")]
+        );
+        assert!(secrets("LTAIshort").is_empty());
+        assert!(secrets("xLTAI5tFakeExampleKey0000").is_empty());
+        assert!(secrets(&format!("LTAI{}", "a".repeat(31))).is_empty());
+    }
+
+    #[test]
+    fn private_key_blocks() {
+        let t = "cat > k <<EOF\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow==\n-----END RSA PRIVATE KEY-----\nEOF\n";
+        let s = secrets(t);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].0, Kind::PrivateKey);
+        assert!(s[0].1.starts_with("-----BEGIN") && s[0].1.ends_with("KEY-----"));
+        assert!(secrets("-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----").is_empty());
+    }
+
+    #[test]
+    fn url_passwords() {
+        assert_eq!(
+            secrets("git clone https://bob:hunter22@example.com/r.git"),
+            vec![(Kind::UrlPassword, "hunter22")]
+        );
+        assert!(secrets("curl https://bob@example.com/").is_empty());
+        assert!(secrets("curl https://bob:$PASS@example.com/").is_empty());
+        assert!(secrets("mysql://u:{{oos-secret:db}}@h/").is_empty());
+    }
+
+    #[test]
+    fn assignments() {
+        assert_eq!(
+            secrets("export DB_PASSWORD=s3cr3t; run"),
+            vec![(Kind::Assignment, "s3cr3t")]
+        );
+        assert_eq!(
+            secrets("mysql --password 'p w' -u root"),
+            vec![(Kind::Assignment, "p w")]
+        );
+        assert_eq!(
+            secrets("{\"api_key\": \"abc123\"}"),
+            vec![(Kind::Assignment, "abc123")]
+        );
+        assert_eq!(
+            secrets("PASSWORD: hunter2"),
+            vec![(Kind::Assignment, "hunter2")]
+        );
+        assert_eq!(
+            secrets("mysql --password=abc"),
+            vec![(Kind::Assignment, "abc")]
+        );
+        for quiet in [
+            "PASSWORD=$PW",
+            "PASSWORD=\"${PW}\"",
+            "PASSWORD=$(cat f)",
+            "PASSWORD=",
+            "PASSWORD=\"\"",
+            "echo $PASSWORD",
+            "read -p \"Password: \" pw",
+            "if [ \"$x\" == y ]; then :; fi",
+            "PWD=/tmp",
+            "password_file=/etc/p",
+            "PASSWORD={{oos-secret:pw}}",
+            "TOKEN={{token}} run",
+            "mysql --password -u root",
+            "[ $password == x ]",
+        ] {
+            assert!(secrets(quiet).is_empty(), "{quiet}: {:?}", secrets(quiet));
+        }
+    }
+
+    #[test]
+    fn credential_keys() {
+        for k in [
+            "password",
+            "DbPassword",
+            "pwd",
+            "mysql_pwd",
+            "secret",
+            "client_secret",
+            "token",
+            "accessKey",
+            "access_key",
+            "secretKey",
+            "apiKey",
+            "credential",
+            "privateKey",
+            "PASSWD",
+        ] {
+            assert!(is_credential_key(k), "{k}");
+        }
+        for k in ["name", "user", "secret_name", "password_file", "region"] {
+            assert!(!is_credential_key(k), "{k}");
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! `{{...}}` placeholders in `CommandContent` (decisions.md §3 "Custom parameters in
+//! CommandContent", "Built-ins", "Parameter Store", "Template text without EnableParameter"),
+//! scanned by `runcommand-template`.
+//!
+//! The script is the content as written, or its decoding when `ContentEncoding` is Base64 (then
+//! every finding is reported at the whole value, since offsets in the decoded text have no place in
+//! the file; content that does not decode is left to `CmdContent.DecodeError`). Otherwise every
+//! span is mapped into the file through the scalar's source map, so `{{ bad }}` is underlined
+//! exactly in plain, quoted (with escapes), literal and folded scalars and JSON strings.
+//!
+//! With `EnableParameter: true` every `{{...}}` is a reference to the API:
+//! - `{{}}` or only whitespace → `CmdParam.EmptyKey` (the whole placeholder);
+//! - a character outside `[A-Za-z0-9_-]` (Go templates such as `{{.State.Running}}` included), a
+//!   reserved `acs::` spelling, an unknown `ACS::` built-in → `CmdParam.InvalidParamName` (the
+//!   name); so is `{{ACS::ScriptFileName}}`, which exists in `Launcher` only, and any filter
+//!   problem (`|Ext(...)` misuse): no code is documented for filters, and the API would reject the
+//!   reference as an invalid name (choice);
+//! - a custom name over 64 bytes → `CmdParamName.ExceedLimit`;
+//! - an empty or malformed `oos`/`oos-secret` name → `ParameterStore.InvalidParameters`;
+//! - a `{{` never closed → `Lint.UnterminatedTemplate` (warning: the API passes it through);
+//! - more than 20 distinct custom names (ignoring case; built-ins and `oos` references not counted)
+//!   → `CmdParamCount.ExceedLimit`, once, at the first use of the 21st distinct name;
+//! - a custom name with no key in `Parameters` (ignoring case) → `Lint.ParameterNotProvided`
+//!   (warning: it becomes an empty string), once per name at its first use. Held back for every
+//!   name when `CmdParamCount.ExceedLimit` fires, for names rejected as too long, and when
+//!   `Parameters` is a string that is not a JSON object (its keys are unknown).
+//!
+//! Without `EnableParameter: true` the text is sent literally: the first valid custom, built-in or
+//! `oos` placeholder gives `Lint.TemplateNotEnabled` (warning, once per request); text that is no
+//! valid reference (Go templates, `{{}}`, unclosed `{{`) gives nothing, since nothing would be
+//! substituted anyway.
+//!
+//! `Launcher` is not scanned (choice): its template grammar (`{{ACS::ScriptFileName|Ext(".py")}}`)
+//! is published only as one example and cannot be verified (constraints §2.26), so no error is
+//! invented for it; its placeholders are not custom parameters and do not count here.
+
+use std::collections::{BTreeSet, HashSet};
+use std::ops::Range;
+
+use runcommand_catalog::limits::CUSTOM_PARAMS_MAX;
+use runcommand_template::{BuiltIn, Field, PlaceholderKind, ProblemKind, Scan, name_key};
+
+use super::Rule;
+use super::content::script;
+use super::parameters::{Read, read};
+use crate::diagnostic::Diagnostic;
+use crate::request::Request;
+
+pub(super) const RULE: Rule = Rule {
+    name: "templates",
+    codes: &[
+        "CmdParam.EmptyKey",
+        "CmdParam.InvalidParamName",
+        "CmdParamName.ExceedLimit",
+        "ParameterStore.InvalidParameters",
+        "CmdParamCount.ExceedLimit",
+        "Lint.UnterminatedTemplate",
+        "Lint.ParameterNotProvided",
+        "Lint.TemplateNotEnabled",
+    ],
+    check,
+};
+
+fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(script) = script(req) else {
+        return;
+    };
+    let scan = runcommand_template::scan(&script.text);
+    if req.bool("EnableParameter") != Some(true) {
+        let first = scan.placeholders.iter().find_map(|p| {
+            let shown = match &p.kind {
+                PlaceholderKind::Custom { name, .. } => format!("{{{{{name}}}}}"),
+                PlaceholderKind::BuiltIn { builtin, .. } => format!("{{{{{builtin}}}}}"),
+                PlaceholderKind::OosParam { secret, name, .. } => {
+                    let which = if *secret { "oos-secret" } else { "oos" };
+                    format!("{{{{{which}:{name}}}}}")
+                }
+                PlaceholderKind::Invalid => return None,
+            };
+            Some((p.span.clone(), shown))
+        });
+        if let Some((span, shown)) = first {
+            out.push(
+                Diagnostic::new(
+                    "Lint.TemplateNotEnabled",
+                    script.span(req, span),
+                    format!(
+                        "`{shown}` is sent to the instance literally: EnableParameter is not true"
+                    ),
+                )
+                .param("CommandContent")
+                .help("set `EnableParameter: true` to have the API fill placeholders (and give custom ones in Parameters)"),
+            );
+        }
+        return;
+    }
+
+    let mut rejected = BTreeSet::new();
+    for p in &scan.problems {
+        let code = match p.kind {
+            ProblemKind::EmptyKey => "CmdParam.EmptyKey",
+            ProblemKind::InvalidName(_) | ProblemKind::InvalidFilter(_) => {
+                "CmdParam.InvalidParamName"
+            }
+            ProblemKind::NameTooLong { .. } => "CmdParamName.ExceedLimit",
+            ProblemKind::InvalidOosName => "ParameterStore.InvalidParameters",
+            ProblemKind::Unterminated => "Lint.UnterminatedTemplate",
+        };
+        // A placeholder that is not allowed here at all is reported once, below.
+        let misplaced = p.placeholder.and_then(|i| scan.placeholders.get(i)).is_some_and(|ph| {
+            matches!(&ph.kind, PlaceholderKind::BuiltIn { builtin, .. } if !builtin.allowed_in(Field::CommandContent))
+        });
+        if misplaced {
+            continue;
+        }
+        if let ProblemKind::NameTooLong { .. } = p.kind
+            && let Some(ph) = p.placeholder.and_then(|i| scan.placeholders.get(i))
+            && let Some((name, _)) = ph.custom_name()
+        {
+            rejected.insert(name_key(name));
+        }
+        let mut d = Diagnostic::new(code, script.span(req, p.span.clone()), p.message.clone())
+            .param("CommandContent");
+        d = match p.kind {
+            ProblemKind::Unterminated => d.help("close it with `}}`, or remove the `{{`"),
+            ProblemKind::InvalidName(_) => d.help(
+                "with EnableParameter true every `{{...}}` is a parameter: names use letters, digits, `_` and `-`; built-ins are `{{ACS::Name}}`",
+            ),
+            _ => d,
+        };
+        out.push(d);
+    }
+    for ph in &scan.placeholders {
+        if let PlaceholderKind::BuiltIn {
+            builtin, name_span, ..
+        } = &ph.kind
+            && !builtin.allowed_in(Field::CommandContent)
+        {
+            out.push(
+                Diagnostic::new(
+                    "CmdParam.InvalidParamName",
+                    script.span(req, name_span.clone()),
+                    format!(
+                        "`{{{{{builtin}}}}}` is available only in Launcher, not in CommandContent"
+                    ),
+                )
+                .param("CommandContent")
+                .help(format!(
+                    "built-ins in CommandContent: {}",
+                    BuiltIn::ALL
+                        .iter()
+                        .filter(|b| b.allowed_in(Field::CommandContent))
+                        .map(|b| format!("{{{{{b}}}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+        }
+    }
+
+    let names = distinct_custom_names(&scan);
+    let max = usize::try_from(CUSTOM_PARAMS_MAX).unwrap_or(20);
+    if let Some(extra) = names.get(max) {
+        out.push(
+                Diagnostic::new(
+                    "CmdParamCount.ExceedLimit",
+                    script.span(req, extra.first_use.clone()),
+                    format!(
+                        "CommandContent uses {} distinct custom parameter names; at most {max} are allowed (name number {} is `{}`)",
+                        names.len(),
+                        max + 1,
+                        extra.name
+                    ),
+                )
+                .param("CommandContent")
+                .help("names compare ignoring case; built-ins and {{oos:...}} references do not count"),
+            );
+        return;
+    }
+    let provided: BTreeSet<String> = match read(req) {
+        Read::Absent => BTreeSet::new(),
+        Read::Unreadable(_) => return,
+        Read::Given(p) => p
+            .entries()
+            .iter()
+            .filter_map(|e| e.key.as_key_str())
+            .map(name_key)
+            .collect(),
+    };
+    for n in names {
+        if rejected.contains(&n.key) || provided.contains(&n.key) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                "Lint.ParameterNotProvided",
+                script.span(req, n.first_use.clone()),
+                format!(
+                    "custom parameter `{}` has no value in Parameters; it is replaced by an empty string",
+                    n.name
+                ),
+            )
+            .param("CommandContent")
+            .help(format!("add `{}: <value>` to Parameters", n.name)),
+        );
+    }
+}
+
+/// A custom name (compared ignoring case) with its first use.
+struct Name {
+    key: String,
+    name: String,
+    first_use: Range<usize>,
+}
+
+/// The distinct custom names in order of first use (as `Scan::distinct_custom_names`, in linear
+/// time: a script may hold very many placeholders).
+fn distinct_custom_names(scan: &Scan) -> Vec<Name> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    for (name, span) in scan.placeholders.iter().filter_map(|p| p.custom_name()) {
+        let key = name_key(name);
+        if seen.insert(key.clone()) {
+            out.push(Name {
+                key,
+                name: name.to_owned(),
+                first_use: span.clone(),
+            });
+        }
+    }
+    out
+}
