@@ -1,0 +1,576 @@
+//! The message loop: lifecycle, document sync, debounced diagnostics, hover, completion, code
+//! actions.
+//!
+//! Threads: a reader (frames from the input), an optional debounce timer, and the loop itself,
+//! which owns every document and is the only writer. The loop never sleeps: a change schedules a
+//! lint on the timer thread, which sends it back as an event once the document has been quiet
+//! for the debounce delay; a lint for an older generation of a document is dropped.
+
+use std::collections::HashMap;
+use std::io::{self, BufReader, Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use lsp_server::{ErrorCode, Message, Notification, RequestId, Response};
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
+    CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionItemTag,
+    CompletionList, CompletionOptions, CompletionParams, CompletionResponse, CompletionTextEdit,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    Documentation, Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeResult,
+    MarkupContent, MarkupKind, PositionEncodingKind, PublishDiagnosticsParams, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextEdit, Uri, WorkspaceEdit,
+};
+use serde_json::Value;
+
+use crate::completion::{self, Kind};
+use crate::document::{Document, to_lsp};
+use crate::glob::Glob;
+use crate::text::{Encoding, line_key, lines};
+use crate::transport::{Frame, FrameReader, Incoming, classify, write_error, write_message};
+use crate::{actions, hover};
+
+/// The debounce delay when `initializationOptions.debounceMs` is not given.
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(75);
+/// The largest debounce delay accepted.
+const MAX_DEBOUNCE_MS: u64 = 10_000;
+
+enum Event {
+    Frame(Frame),
+    Eof,
+    Lint { uri: String, generation: u64 },
+}
+
+enum TimerMsg {
+    Schedule { uri: String, generation: u64 },
+    Cancel(String),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Uninitialized,
+    Running,
+    ShutDown,
+}
+
+type Reply = Result<Value, (ErrorCode, String)>;
+
+/// Runs the server over a byte stream pair until `exit` (or the end of the input). Returns the
+/// process exit status: 0 after `shutdown` then `exit`, 1 otherwise.
+pub fn run<R, W>(input: R, output: W) -> io::Result<i32>
+where
+    R: Read + Send + 'static,
+    W: Write,
+{
+    let (events_tx, events) = mpsc::channel::<Event>();
+    let reader_tx = events_tx.clone();
+    thread::Builder::new()
+        .name("runcommand-lsp-reader".into())
+        .spawn(move || {
+            let mut reader = FrameReader::new(BufReader::new(input));
+            loop {
+                match reader.next_frame() {
+                    Ok(Some(frame)) => {
+                        if reader_tx.send(Event::Frame(frame)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) | Err(_) => {
+                        let _ = reader_tx.send(Event::Eof);
+                        return;
+                    }
+                }
+            }
+        })?;
+    let mut server = Server {
+        out: output,
+        state: State::Uninitialized,
+        enc: Encoding::Utf16,
+        include: Vec::new(),
+        debounce: DEFAULT_DEBOUNCE,
+        docs: HashMap::new(),
+        timer: None,
+        events: events_tx,
+    };
+    while let Ok(event) = events.recv() {
+        let exit = match event {
+            Event::Frame(frame) => server.frame(frame)?,
+            Event::Lint { uri, generation } => {
+                if server
+                    .docs
+                    .get(&uri)
+                    .is_some_and(|d| d.generation == generation)
+                {
+                    server.publish(&uri)?;
+                }
+                None
+            }
+            Event::Eof => Some(server.exit_status()),
+        };
+        if let Some(code) = exit {
+            return Ok(code);
+        }
+    }
+    Ok(server.exit_status())
+}
+
+struct Server<W> {
+    out: W,
+    state: State,
+    enc: Encoding,
+    include: Vec<Glob>,
+    debounce: Duration,
+    docs: HashMap<String, Document>,
+    timer: Option<mpsc::Sender<TimerMsg>>,
+    events: mpsc::Sender<Event>,
+}
+
+impl<W: Write> Server<W> {
+    fn exit_status(&self) -> i32 {
+        if self.state == State::ShutDown { 0 } else { 1 }
+    }
+
+    /// Handles one frame; `Some(status)` to stop.
+    fn frame(&mut self, frame: Frame) -> io::Result<Option<i32>> {
+        let body = match frame {
+            Frame::Malformed(why) => {
+                write_error(&mut self.out, &Value::Null, ErrorCode::ParseError, &why)?;
+                return Ok(None);
+            }
+            Frame::Body(b) => b,
+        };
+        match classify(&body) {
+            Incoming::Invalid { id, code, message } => {
+                write_error(&mut self.out, &id, code, &message)?;
+            }
+            Incoming::Response => {}
+            Incoming::Request { id, method, params } => {
+                let reply = catch_unwind(AssertUnwindSafe(|| self.request(&method, params)))
+                    .unwrap_or_else(|_| {
+                        Err((
+                            ErrorCode::InternalError,
+                            format!("internal error while handling {method}"),
+                        ))
+                    });
+                self.reply(id, reply)?;
+            }
+            Incoming::Notification { method, params } => {
+                if method == "exit" {
+                    return Ok(Some(self.exit_status()));
+                }
+                if self.state == State::Running {
+                    // A failing notification has nobody to answer; the server goes on.
+                    if let Ok(r) =
+                        catch_unwind(AssertUnwindSafe(|| self.notification(&method, params)))
+                    {
+                        r?;
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn reply(&mut self, id: RequestId, reply: Reply) -> io::Result<()> {
+        let response = match reply {
+            Ok(v) => Response::new_ok(id, v),
+            Err((code, message)) => Response::new_err(id, code as i32, message),
+        };
+        write_message(&mut self.out, Message::Response(response))
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Reply {
+        match (self.state, method) {
+            (State::Uninitialized, "initialize") => Ok(self.initialize(&params)),
+            (State::Uninitialized, _) => Err((
+                ErrorCode::ServerNotInitialized,
+                "the server is not initialized yet".into(),
+            )),
+            (State::ShutDown, _) => Err((
+                ErrorCode::InvalidRequest,
+                "the server is shut down: only `exit` is accepted".into(),
+            )),
+            (State::Running, "initialize") => Err((
+                ErrorCode::InvalidRequest,
+                "the server is already initialized".into(),
+            )),
+            (State::Running, "shutdown") => {
+                self.state = State::ShutDown;
+                self.timer = None;
+                Ok(Value::Null)
+            }
+            (State::Running, "textDocument/hover") => {
+                let p: HoverParams = parse(params)?;
+                Ok(self.hover(&p))
+            }
+            (State::Running, "textDocument/completion") => {
+                let p: CompletionParams = parse(params)?;
+                Ok(self.completion(&p))
+            }
+            (State::Running, "textDocument/codeAction") => {
+                let p: CodeActionParams = parse(params)?;
+                Ok(self.code_actions(&p))
+            }
+            (State::Running, m) => {
+                Err((ErrorCode::MethodNotFound, format!("method not found: {m}")))
+            }
+        }
+    }
+
+    fn initialize(&mut self, params: &Value) -> Value {
+        let offers_utf8 = params
+            .pointer("/capabilities/general/positionEncodings")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|e| e.as_str() == Some("utf-8")));
+        self.enc = if offers_utf8 {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
+        if let Some(opts) = params.get("initializationOptions") {
+            self.include = opts
+                .get("include")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(Glob::new).collect())
+                .unwrap_or_default();
+            if let Some(ms) = opts.get("debounceMs").and_then(Value::as_u64) {
+                self.debounce = Duration::from_millis(ms.min(MAX_DEBOUNCE_MS));
+            }
+        }
+        if !self.debounce.is_zero() {
+            self.timer = spawn_timer(self.events.clone(), self.debounce);
+        }
+        self.state = State::Running;
+        let result = InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(match self.enc {
+                    Encoding::Utf8 => PositionEncodingKind::UTF8,
+                    Encoding::Utf16 => PositionEncodingKind::UTF16,
+                }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["{".into(), ":".into()]),
+                    ..CompletionOptions::default()
+                }),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "runcommand-lint".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+        };
+        serde_json::to_value(result).unwrap_or(Value::Null)
+    }
+
+    fn notification(&mut self, method: &str, params: Value) -> io::Result<()> {
+        match method {
+            "textDocument/didOpen" => {
+                let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(params) else {
+                    return Ok(());
+                };
+                let d = p.text_document;
+                let key = d.uri.as_str().to_owned();
+                self.cancel(&key);
+                self.docs.insert(
+                    key.clone(),
+                    Document::new(d.uri, &d.language_id, d.version, d.text),
+                );
+                self.publish(&key)
+            }
+            "textDocument/didChange" => {
+                let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(params) else {
+                    return Ok(());
+                };
+                let key = p.text_document.uri.as_str().to_owned();
+                let enc = self.enc;
+                let Some(doc) = self.docs.get_mut(&key) else {
+                    return Ok(());
+                };
+                doc.apply_changes(&p.content_changes, enc);
+                doc.version = p.text_document.version;
+                let generation = doc.generation;
+                match &self.timer {
+                    Some(timer)
+                        if timer
+                            .send(TimerMsg::Schedule {
+                                uri: key.clone(),
+                                generation,
+                            })
+                            .is_ok() =>
+                    {
+                        Ok(())
+                    }
+                    _ => self.publish(&key),
+                }
+            }
+            "textDocument/didClose" => {
+                let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(params) else {
+                    return Ok(());
+                };
+                let key = p.text_document.uri.as_str().to_owned();
+                self.cancel(&key);
+                self.docs.remove(&key);
+                self.send_diagnostics(p.text_document.uri, Vec::new(), None)
+            }
+            // initialized, $/cancelRequest, $/setTrace, didSave, didChangeConfiguration, ...
+            _ => Ok(()),
+        }
+    }
+
+    fn cancel(&self, key: &str) {
+        if let Some(t) = &self.timer {
+            let _ = t.send(TimerMsg::Cancel(key.to_owned()));
+        }
+    }
+
+    /// Lints a document (if needed) and publishes its diagnostics.
+    fn publish(&mut self, key: &str) -> io::Result<()> {
+        let (enc, include) = (self.enc, &self.include);
+        let Some(doc) = self.docs.get_mut(key) else {
+            return Ok(());
+        };
+        let diagnostics = doc.lsp_diagnostics(include, enc);
+        let (uri, version) = (doc.uri.clone(), doc.version);
+        self.send_diagnostics(uri, diagnostics, Some(version))
+    }
+
+    fn send_diagnostics(
+        &mut self,
+        uri: Uri,
+        diagnostics: Vec<lsp_types::Diagnostic>,
+        version: Option<i32>,
+    ) -> io::Result<()> {
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        };
+        let n = Notification::new("textDocument/publishDiagnostics".into(), params);
+        write_message(&mut self.out, Message::Notification(n))
+    }
+
+    fn hover(&mut self, p: &HoverParams) -> Value {
+        let pos = &p.text_document_position_params;
+        let (enc, include) = (self.enc, &self.include);
+        let Some(doc) = self.docs.get_mut(pos.text_document.uri.as_str()) else {
+            return Value::Null;
+        };
+        doc.lint(include);
+        let Some(lint) = doc.last_lint().filter(|l| l.active) else {
+            return Value::Null;
+        };
+        let offset = doc.offset(pos.position, enc);
+        let Some(h) = hover::hover(doc.text(), offset, &lint.diagnostics) else {
+            return Value::Null;
+        };
+        let result = Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: h.markdown,
+            }),
+            range: h.span.map(|s| doc.range(&s, enc)),
+        };
+        serde_json::to_value(result).unwrap_or(Value::Null)
+    }
+
+    fn completion(&mut self, p: &CompletionParams) -> Value {
+        let pos = &p.text_document_position;
+        let (enc, include) = (self.enc, &self.include);
+        let Some(doc) = self.docs.get_mut(pos.text_document.uri.as_str()) else {
+            return Value::Null;
+        };
+        let active = doc.lint(include).active;
+        if !active && !may_become_request(doc.text()) {
+            return Value::Null;
+        }
+        let offset = doc.offset(pos.position, enc);
+        let items: Vec<CompletionItem> = completion::complete(doc.text(), offset, doc.format)
+            .into_iter()
+            .map(|c| CompletionItem {
+                kind: Some(match c.kind {
+                    Kind::Parameter => CompletionItemKind::PROPERTY,
+                    Kind::Value => CompletionItemKind::ENUM_MEMBER,
+                    Kind::Placeholder => CompletionItemKind::VARIABLE,
+                }),
+                detail: c.detail,
+                documentation: c.documentation.map(|d| {
+                    Documentation::MarkupContent(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: d,
+                    })
+                }),
+                tags: c.deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
+                sort_text: Some(c.sort),
+                filter_text: Some(c.label.clone()),
+                text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                    range: doc.range(&c.replace, enc),
+                    new_text: c.insert,
+                })),
+                label: c.label,
+                ..CompletionItem::default()
+            })
+            .collect();
+        let list = CompletionResponse::List(CompletionList {
+            is_incomplete: false,
+            items,
+        });
+        serde_json::to_value(list).unwrap_or(Value::Null)
+    }
+
+    fn code_actions(&mut self, p: &CodeActionParams) -> Value {
+        let wants_quickfix = p.context.only.as_ref().is_none_or(|only| {
+            only.iter()
+                .any(|k| k.as_str().is_empty() || k.as_str() == CodeActionKind::QUICKFIX.as_str())
+        });
+        let (enc, include) = (self.enc, &self.include);
+        let Some(doc) = self.docs.get_mut(p.text_document.uri.as_str()) else {
+            return Value::Array(Vec::new());
+        };
+        doc.lint(include);
+        let Some(lint) = doc.last_lint().filter(|l| l.active && wants_quickfix) else {
+            return Value::Array(Vec::new());
+        };
+        let a = doc.offset(p.range.start, enc);
+        let b = doc.offset(p.range.end, enc);
+        let fixes = actions::quick_fixes(
+            doc.text(),
+            doc.format,
+            &lint.diagnostics,
+            a.min(b)..a.max(b),
+        );
+        let actions: Vec<CodeActionOrCommand> = fixes
+            .into_iter()
+            .map(|f| {
+                let diagnostic = lint
+                    .diagnostics
+                    .get(f.diagnostic)
+                    .map(|d| to_lsp(&doc.uri, &doc.path, doc.text(), doc.index(), d, enc));
+                let edit = TextEdit {
+                    range: doc.range(&f.span, enc),
+                    new_text: f.new_text,
+                };
+                CodeActionOrCommand::CodeAction(CodeAction {
+                    title: f.title,
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: diagnostic.map(|d| vec![d]),
+                    edit: Some(WorkspaceEdit {
+                        changes: Some(HashMap::from([(doc.uri.clone(), vec![edit])])),
+                        ..WorkspaceEdit::default()
+                    }),
+                    is_preferred: Some(f.preferred),
+                    ..CodeAction::default()
+                })
+            })
+            .collect();
+        serde_json::to_value(actions).unwrap_or(Value::Null)
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(params: Value) -> Result<T, (ErrorCode, String)> {
+    serde_json::from_value(params)
+        .map_err(|e| (ErrorCode::InvalidParams, format!("invalid params: {e}")))
+}
+
+/// Whether completion is offered in a document that does not (yet) look like a request: it is
+/// blank (whitespace and comments), or one of its keys is a parameter name that other YAML/JSON
+/// files rarely use.
+fn may_become_request(text: &str) -> bool {
+    const KEYS: &[&str] = &[
+        "Action",
+        "RegionId",
+        "CommandContent",
+        "InstanceId",
+        "RepeatMode",
+        "Frequency",
+        "EnableParameter",
+        "ContentEncoding",
+        "WorkingDir",
+        "KeepCommand",
+        "WindowsPasswordName",
+        "ContainerId",
+        "ContainerName",
+        "OssOutputDelivery",
+        "TerminationMode",
+        "Launcher",
+        "ResourceGroupId",
+        "ClientToken",
+    ];
+    let mut blank = true;
+    for (_, l) in lines(text) {
+        let body = l.trim();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        blank = false;
+        if let Some((k, _, _)) = line_key(l)
+            && KEYS.contains(&k.split('.').next().unwrap_or(k))
+        {
+            return true;
+        }
+    }
+    blank
+}
+
+/// The debounce timer: waits until a document has been quiet for `delay`, then asks the loop to
+/// lint that generation. Ends when the loop drops its sender (or is gone).
+fn spawn_timer(events: mpsc::Sender<Event>, delay: Duration) -> Option<mpsc::Sender<TimerMsg>> {
+    let (tx, rx) = mpsc::channel::<TimerMsg>();
+    let spawned = thread::Builder::new()
+        .name("runcommand-lsp-debounce".into())
+        .spawn(move || {
+            let mut due: HashMap<String, (u64, Instant)> = HashMap::new();
+            loop {
+                let next = due.values().map(|(_, t)| *t).min();
+                let msg = match next {
+                    None => match rx.recv() {
+                        Ok(m) => Some(m),
+                        Err(_) => return,
+                    },
+                    Some(t) => match rx.recv_timeout(t.saturating_duration_since(Instant::now())) {
+                        Ok(m) => Some(m),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    },
+                };
+                match msg {
+                    Some(TimerMsg::Schedule { uri, generation }) => {
+                        due.insert(uri, (generation, Instant::now() + delay));
+                    }
+                    Some(TimerMsg::Cancel(uri)) => {
+                        due.remove(&uri);
+                    }
+                    None => {}
+                }
+                let now = Instant::now();
+                let fired: Vec<String> = due
+                    .iter()
+                    .filter(|(_, (_, t))| *t <= now)
+                    .map(|(u, _)| u.clone())
+                    .collect();
+                for uri in fired {
+                    if let Some((generation, _)) = due.remove(&uri)
+                        && events.send(Event::Lint { uri, generation }).is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+        });
+    spawned.ok().map(|_| tx)
+}

@@ -1,0 +1,324 @@
+"""End-to-end tests of `runcommand-lint lsp` under a real LSP client (pytest-lsp / pygls).
+
+The binary is $RUNCOMMAND_LINT (set by scripts/test). The published diagnostics are compared with
+what `runcommand-lint check --format json` reports for the same text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pygls.protocol import default_converter
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+BIN = os.environ.get("RUNCOMMAND_LINT", "runcommand-lint")
+
+pytestmark = pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning")
+
+URI = "file:///work/requests/deploy.yaml"
+# A control character after non-ASCII text (positions differ between UTF-8 and UTF-16), a
+# misspelt Type, the deprecated Timed and a misspelt key.
+DOC = (
+    "RegionId: cn-hangzhou\n"
+    'Name: "é😀\\u0007x"\n'
+    "Type: RunShellscript  # é\n"
+    "CommandContent: echo hi\n"
+    "InstanceId: [i-bp185dy2o3o6neg1234]\n"
+    "Timed: true\n"
+    "Timout: 30\n"
+    "Frequency: 0 15 10 ? * 6#3 Asia/Shanghai\n"
+)
+
+
+def check(text: str) -> list[dict]:
+    """`runcommand-lint check --format json` on the text."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "deploy.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        out = subprocess.run(
+            [BIN, "check", "--format", "json", path],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert out.returncode in (0, 1), out.stderr
+    return json.loads(out.stdout)["diagnostics"]
+
+
+def units(line: str, chars: int, encoding: str) -> int:
+    """The LSP character offset of `chars` characters into `line`."""
+    prefix = line[:chars]
+    if encoding == "utf-8":
+        return len(prefix.encode("utf-8"))
+    return len(prefix.encode("utf-16-le")) // 2
+
+
+def expected(text: str, encoding: str) -> list[tuple]:
+    lines = text.split("\n")
+
+    def pos(p: dict) -> tuple[int, int]:
+        line = p["line"] - 1
+        return (line, units(lines[line], p["column"] - 1, encoding))
+
+    return [
+        (
+            d["code"],
+            d["message"],
+            {"error": 1, "warning": 2, "info": 3}[d["severity"]],
+            pos(d["range"]["start"]),
+            pos(d["range"]["end"]),
+        )
+        for d in check(text)
+    ]
+
+
+def published(diagnostics) -> list[tuple]:
+    out = []
+    for d in diagnostics:
+        assert d.source == "runcommand-lint"
+        assert d.code_description.href.endswith("#" + d.code.replace(".", "").lower())
+        out.append(
+            (
+                d.code,
+                d.message,
+                d.severity.value,
+                (d.range.start.line, d.range.start.character),
+                (d.range.end.line, d.range.end.character),
+            )
+        )
+    return out
+
+
+def apply_edits(text: str, edits, encoding: str) -> str:
+    """Applies LSP text edits (positions in `encoding`) to a text."""
+    lines = text.split("\n")
+
+    def offset(p) -> int:
+        before = sum(len(l) + 1 for l in lines[: p.line])
+        line = lines[p.line] if p.line < len(lines) else ""
+        raw = line.encode("utf-8" if encoding == "utf-8" else "utf-16-le")
+        width = 1 if encoding == "utf-8" else 2
+        chars = len(raw[: p.character * width].decode("utf-8" if encoding == "utf-8" else "utf-16-le"))
+        return before + chars
+
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        a, b = offset(e.range.start), offset(e.range.end)
+        text = text[:a] + e.new_text + text[b:]
+    return text
+
+
+async def diagnostics_for(client: LanguageClient, uri: str, version: int | None):
+    """Waits for the publishDiagnostics of `uri` (at `version`)."""
+    while True:
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        if uri in client.diagnostics and (
+            version is None or client.diagnostic_versions.get(uri) == version
+        ):
+            return client.diagnostics[uri]
+
+
+def publish_diagnostics(client: LanguageClient, params: types.PublishDiagnosticsParams):
+    """Keeps the version of each published list too (the default handler keeps the list)."""
+    client.diagnostics[params.uri] = params.diagnostics
+    client.diagnostic_versions[params.uri] = params.version
+
+
+def make_client() -> LanguageClient:
+    client = LanguageClient(converter_factory=default_converter)
+    client.diagnostic_versions = {}
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish_diagnostics
+    register_lsp_features(client, features)
+    return client
+
+
+@pytest_lsp.fixture(
+    params=["visual-studio-code", "neovim@v0.11.0"],
+    config=ClientServerConfig(server_command=[BIN, "lsp"], client_factory=make_client),
+)
+async def client(request, lsp_client: LanguageClient):
+    params = types.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        initialization_options={"debounceMs": 20},
+    )
+    result = await lsp_client.initialize_session(params)
+    lsp_client.encoding = result.capabilities.position_encoding
+    yield
+    await lsp_client.shutdown_session()
+    assert lsp_client._server.returncode == 0
+
+
+@pytest.mark.asyncio
+async def test_a_session(client: LanguageClient):
+    enc = client.encoding
+    assert enc in ("utf-8", "utf-16")
+    offered = client.capabilities.general and client.capabilities.general.position_encodings
+    assert enc == ("utf-8" if offered and "utf-8" in offered else "utf-16")
+
+    # Open: the same findings as `check`.
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=URI, language_id="yaml", version=1, text=DOC)
+        )
+    )
+    diags = await diagnostics_for(client, URI, 1)
+    assert published(diags) == expected(DOC, enc)
+    codes = [d.code for d in diags]
+    assert "InvalidParameterCharacter.CommandName" in codes
+    assert "InvalidCmdType.NotFound" in codes
+
+    # Hover on the `Type` key: the catalogue's documentation.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            position=types.Position(line=2, character=1),
+        )
+    )
+    assert "RunShellScript" in hover.contents.value
+    assert hover.contents.kind == types.MarkupKind.Markdown
+
+    # Hover on the Frequency value: its meaning and its next firings.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            position=types.Position(line=7, character=14),
+        )
+    )
+    assert "third Saturday of every month" in hover.contents.value
+    assert "Next 5 firings" in hover.contents.value
+    assert hover.contents.value.count("\n- ") >= 5
+
+    # Completion of the values of Type.
+    items = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            position=types.Position(line=2, character=9),
+        )
+    )
+    labels = [i.label for i in (items.items if hasattr(items, "items") else items)]
+    assert labels == ["RunBatScript", "RunPowerShellScript", "RunShellScript"]
+
+    # A quick fix for the misspelt Type, applied as the client would, sent back as a change.
+    type_diag = next(d for d in diags if d.code == "InvalidCmdType.NotFound")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=type_diag.range,
+            context=types.CodeActionContext(diagnostics=[type_diag]),
+        )
+    )
+    fix = next(a for a in actions if a.title == "Replace with `RunShellScript`")
+    assert fix.kind == types.CodeActionKind.QuickFix
+    text = apply_edits(DOC, fix.edit.changes[URI], enc)
+    assert "Type: RunShellScript  # é\n" in text
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(range=e.range, text=e.new_text)
+                for e in fix.edit.changes[URI]
+            ],
+        )
+    )
+    diags = await diagnostics_for(client, URI, 2)
+    assert published(diags) == expected(text, enc)
+    assert "InvalidCmdType.NotFound" not in [d.code for d in diags]
+
+    # Remove Timed: its whole line goes.
+    timed = next(d for d in diags if d.code == "Lint.DeprecatedParameter")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=timed.range,
+            context=types.CodeActionContext(diagnostics=[timed]),
+        )
+    )
+    fix = next(a for a in actions if a.title == "Remove `Timed`")
+    text = apply_edits(text, fix.edit.changes[URI], enc)
+    assert "Timed" not in text and "\n\n" not in text
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=3),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+    diags = await diagnostics_for(client, URI, 3)
+    assert published(diags) == expected(text, enc)
+
+    # Close: an empty list.
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=URI))
+    )
+    assert list(await diagnostics_for(client, URI, None)) == []
+
+
+@pytest.mark.asyncio
+async def test_unrelated_files_get_nothing(client: LanguageClient):
+    uri = "file:///work/.github/workflows/ci.yaml"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="yaml", version=1, text="name: ci\non: push\njobs: {}\n"
+            )
+        )
+    )
+    assert list(await diagnostics_for(client, uri, 1)) == []
+
+
+def frame(obj) -> bytes:
+    body = json.dumps(obj).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def read_frames(data: bytes) -> list[dict]:
+    out = []
+    while data:
+        head, _, rest = data.partition(b"\r\n\r\n")
+        n = int(head.split(b":")[1])
+        out.append(json.loads(rest[:n]))
+        data = rest[n:]
+    return out
+
+
+def test_exit_status_and_malformed_messages():
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    exit_ = {"jsonrpc": "2.0", "method": "exit"}
+    # exit without shutdown: status 1; malformed JSON gets a ParseError and the server goes on.
+    stream = (
+        frame(init)
+        + b"Content-Length: 5\r\n\r\n{oops"
+        + frame({"jsonrpc": "2.0", "id": 2, "method": "no/such/method"})
+        + frame(exit_)
+    )
+    p = subprocess.run([BIN, "lsp"], input=stream, capture_output=True, timeout=30, check=False)
+    assert p.returncode == 1, p.stderr
+    msgs = read_frames(p.stdout)
+    assert msgs[0]["id"] == 1 and "capabilities" in msgs[0]["result"]
+    assert msgs[1] == {"jsonrpc": "2.0", "id": None, "error": msgs[1]["error"]}
+    assert msgs[1]["error"]["code"] == -32700
+    assert msgs[2]["id"] == 2 and msgs[2]["error"]["code"] == -32601
+    # shutdown, a request after it (InvalidRequest), exit: status 0.
+    stream = (
+        frame(init)
+        + frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+        + frame({"jsonrpc": "2.0", "id": 3, "method": "shutdown"})
+        + frame(exit_)
+    )
+    p = subprocess.run([BIN, "lsp"], input=stream, capture_output=True, timeout=30, check=False)
+    assert p.returncode == 0, p.stderr
+    msgs = read_frames(p.stdout)
+    assert msgs[1] == {"jsonrpc": "2.0", "id": 2, "result": None}
+    assert msgs[2]["error"]["code"] == -32600
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q"]))
