@@ -2,16 +2,18 @@
 
 #![forbid(unsafe_code)]
 
+mod check;
+mod config;
 mod explain;
+mod formats;
 mod output;
+mod schedule;
 mod walk;
 
-use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use runcommand_document::Format;
-use runcommand_rules::{Content, Input, Severity};
 
 /// Offline validation and linting of Alibaba Cloud ECS Cloud Assistant RunCommand requests.
 #[derive(Parser)]
@@ -32,6 +34,10 @@ enum Command {
     },
     /// List every code with its class and default severity.
     Rules,
+    /// Check a Frequency expression, describe it and list its next firings.
+    Schedule(schedule::ScheduleArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -51,6 +57,39 @@ struct CheckArgs {
     /// Files larger than this many bytes are not read (Lint.FileTooLarge).
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
+    /// Use this configuration file for every file (no discovery of runcommand-lint.toml).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// Skip files that do not look like RunCommand requests (the pre-commit hooks pass this).
+    #[arg(long)]
+    only_requests: bool,
+    /// Apply the configuration's `exclude` to paths named on the command line too.
+    #[arg(long)]
+    force_exclude: bool,
+    /// Say on standard error which files were skipped and which configuration files were used.
+    #[arg(long, short)]
+    verbose: bool,
+    /// After the findings, print how many there are of each code (on standard error for the
+    /// machine-readable formats).
+    #[arg(long)]
+    statistics: bool,
+    /// The lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Exit 0 whatever the findings (a configuration error or an unreadable path still exits 2).
+    #[arg(long)]
+    exit_zero: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Errors fail the run.
+    Error,
+    /// Errors and warnings fail the run.
+    Warning,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,6 +98,14 @@ enum OutputFormat {
     Human,
     /// One JSON object (the stable contract, version 1).
     Json,
+    /// One line per finding: `path:line:col: severity code message`.
+    Concise,
+    /// One JSON object per finding per line (the JSON contract's fields).
+    JsonLines,
+    /// SARIF 2.1.0 (code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -75,73 +122,10 @@ fn main() -> ExitCode {
     }));
     let cli = Cli::parse();
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check::run(args),
         Command::Explain { code } => explain::explain(&code),
         Command::Rules => explain::rules(),
-    }
-}
-
-fn check(args: CheckArgs) -> ExitCode {
-    let max = args
-        .max_file_size
-        .unwrap_or_else(|| runcommand_rules::Options::default().max_file_size);
-    let mut inputs = Vec::new();
-    let mut unreadable = false;
-    for path in &args.paths {
-        if path == "-" {
-            let name = args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| "<stdin>".into());
-            let mut bytes = Vec::new();
-            let content = match std::io::stdin()
-                .take(max.saturating_add(1))
-                .read_to_end(&mut bytes)
-            {
-                Ok(n) if n as u64 > max => Content::TooLarge(n as u64),
-                Ok(_) => Content::Bytes(bytes),
-                Err(e) => {
-                    unreadable = true;
-                    Content::Unreadable(format!("cannot read standard input: {e}"))
-                }
-            };
-            inputs.push(Input {
-                format: Format::from_path(&name),
-                path: name,
-                content,
-            });
-            continue;
-        }
-        let found = walk::collect(path, max);
-        unreadable |= found.unreadable;
-        inputs.extend(found.inputs);
-    }
-    let mut reports = runcommand_rules::check_files(inputs);
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
-    let stdout = std::io::stdout();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = match args.format {
-        OutputFormat::Human => output::human(&mut out, &reports, color),
-        OutputFormat::Json => output::json(&mut out, &reports),
-    };
-    if written.and_then(|()| out.flush()).is_err() {
-        // A closed pipe: nothing more to say.
-        return ExitCode::from(2);
-    }
-    let errors = reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| d.severity == Severity::Error);
-    if unreadable {
-        ExitCode::from(2)
-    } else if errors {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+        Command::Schedule(args) => schedule::run(&args),
+        Command::Lsp => runcommand_lsp::run_stdio(),
     }
 }

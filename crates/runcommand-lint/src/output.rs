@@ -64,27 +64,38 @@ fn position(r: &FileReport, offset: usize) -> Position {
     }
 }
 
+/// Every diagnostic as the JSON contract's object, in order.
+fn json_diagnostics(reports: &[FileReport]) -> impl Iterator<Item = JsonDiagnostic<'_>> {
+    reports.iter().flat_map(|r| {
+        r.diagnostics.iter().map(move |d| JsonDiagnostic {
+            path: &r.path,
+            document: d.document,
+            code: d.code,
+            severity: d.severity.as_str(),
+            http_status: d.http_status(),
+            parameter: d.parameter.as_deref(),
+            message: &d.message,
+            help: d.help.as_deref(),
+            range: Range {
+                start: position(r, d.span.start),
+                end: position(r, d.span.end),
+            },
+        })
+    })
+}
+
+/// Writes one JSON object per diagnostic per line, with the JSON contract's fields.
+pub fn json_lines(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
+    for d in json_diagnostics(reports) {
+        serde_json::to_writer(&mut *out, &d).map_err(io::Error::other)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// Writes the JSON contract.
 pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
-    let diagnostics = reports
-        .iter()
-        .flat_map(|r| {
-            r.diagnostics.iter().map(move |d| JsonDiagnostic {
-                path: &r.path,
-                document: d.document,
-                code: d.code,
-                severity: d.severity.as_str(),
-                http_status: d.http_status(),
-                parameter: d.parameter.as_deref(),
-                message: &d.message,
-                help: d.help.as_deref(),
-                range: Range {
-                    start: position(r, d.span.start),
-                    end: position(r, d.span.end),
-                },
-            })
-        })
-        .collect();
+    let diagnostics = json_diagnostics(reports).collect();
     let doc = JsonOutput {
         version: 1,
         diagnostics,
@@ -128,6 +139,33 @@ fn printable(s: &str) -> String {
         .collect()
 }
 
+/// `text`, one line starting at byte `offset` of the file, with every character inside a
+/// redacted range replaced by `*`, one for one, so columns stay where they were. The line's
+/// indentation is kept: in YAML it is never part of a value (a secret spanning lines, such as a
+/// private key in a block scalar, covers the indentation of its inner lines).
+fn redact(text: &str, offset: usize, redactions: &[std::ops::Range<usize>]) -> String {
+    // `redactions` is sorted and merged: the one that may hold `at` is the first ending after it.
+    let covered = |at: usize| {
+        let i = redactions.partition_point(|r| r.end <= at);
+        redactions.get(i).is_some_and(|r| r.start <= at)
+    };
+    let end = offset + text.len();
+    let i = redactions.partition_point(|r| r.end <= offset);
+    if redactions.get(i).is_none_or(|r| r.start >= end) {
+        return text.to_owned();
+    }
+    let indent = text.len() - text.trim_start_matches([' ', '\t']).len();
+    text.char_indices()
+        .map(|(i, c)| {
+            if i >= indent && c != '\n' && c != '\r' && covered(offset + i) {
+                '*'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// The width of the line-number gutter for a diagnostic's snippet.
 fn gutter(r: &FileReport, d: &Diagnostic) -> usize {
     let first = r.position(d.span.start).line as usize;
@@ -156,8 +194,8 @@ fn snippet(
         let Some(range) = r.line_index.line_range(&r.text, line) else {
             break;
         };
-        let text = r.text.get(range).unwrap_or("");
-        let shown: String = printable(text);
+        let text = r.text.get(range.clone()).unwrap_or("");
+        let shown: String = printable(&redact(text, range.start, &r.redactions));
         writeln!(
             out,
             "{} {bar} {shown}",
@@ -219,7 +257,11 @@ pub fn human(out: &mut impl Write, reports: &[FileReport], color: bool) -> io::R
             )?;
             snippet(out, r, d, &st, w)?;
             for rel in &d.related {
-                let p = r.position(rel.span.start);
+                // A note in another file carries its own position.
+                let p = match rel.position {
+                    Some((line, column)) => runcommand_document::LineCol { line, column },
+                    None => r.position(rel.span.start),
+                };
                 let path = rel.path.as_deref().unwrap_or(&r.path);
                 writeln!(
                     out,

@@ -1,11 +1,23 @@
 //! Turning the paths on the command line into inputs: files as given, directories walked
 //! recursively (sorted, symlinks to directories not followed, so no loop), keeping `.yaml`, `.yml`
 //! and `.json` files. Unreadable paths become `Lint.Io` inputs so they are reported with the rest.
+//! A filter (the configuration's `include`/`exclude`) decides which paths are kept.
 
 use std::path::Path;
 
 use runcommand_document::Format;
 use runcommand_rules::{Content, Input};
+
+/// What the filter is asked about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seen {
+    /// A path named on the command line.
+    Named,
+    /// A directory met in a walk (skipping it skips everything under it).
+    Dir,
+    /// A `.yaml`, `.yml` or `.json` file met in a walk.
+    File,
+}
 
 /// What a command-line path produced.
 pub struct Found {
@@ -48,8 +60,14 @@ fn input(path: String, max: u64) -> Input {
     }
 }
 
-/// Collects the inputs for one command-line path.
-pub fn collect(path: &str, max: u64) -> Found {
+/// Collects the inputs for one command-line path; `keep` says which paths to keep.
+pub fn collect(path: &str, max: u64, keep: &mut dyn FnMut(&Path, Seen) -> bool) -> Found {
+    if !keep(Path::new(path), Seen::Named) {
+        return Found {
+            inputs: Vec::new(),
+            unreadable: false,
+        };
+    }
     let meta = std::fs::metadata(path);
     let Ok(meta) = meta else {
         let why = meta.err().map_or_else(String::new, |e| e.to_string());
@@ -96,8 +114,12 @@ pub fn collect(path: &str, max: u64) -> Found {
                 continue;
             };
             if ft.is_dir() {
-                stack.push(p);
-            } else if (ft.is_file() || ft.is_symlink()) && is_request_file(&p) {
+                if keep(&p, Seen::Dir) {
+                    stack.push(p);
+                }
+            // Files, symlinks and special files (a FIFO, a socket) named like requests: a
+            // special file is reported by `read` as not a regular file, never opened.
+            } else if is_request_file(&p) && keep(&p, Seen::File) {
                 files.push(p.display().to_string());
             }
         }

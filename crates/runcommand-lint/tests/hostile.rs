@@ -1,0 +1,333 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+//! Hostile inputs, as a user would meet them: each run finishes with a clear diagnostic and the
+//! right exit status, in bounded memory (the binary runs under a 1 GiB address-space limit), and
+//! the other files given in the same run are still checked.
+//!
+//! A watchdog kills a run after 120 s so that a hang fails the test instead of the CI job; this
+//! is a hang guard, not a speed assertion (speed is measured by the benchmarks).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const VALID: &str = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
+const BAD: &str = "RegionId: cn-hangzhou\nType: Shell\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
+
+/// Runs the binary in `dir` under `prlimit --as` (1 GiB) with a watchdog.
+fn run_limited(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new("prlimit");
+    cmd.arg("--as=1073741824")
+        .arg(env!("CARGO_BIN_EXE_runcommand-lint"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .expect("prlimit (util-linux) is needed for these tests");
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            child.kill().ok();
+            panic!("runcommand-lint {args:?} did not finish within 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Checks `name` (written with `bytes`) together with a bad request, in JSON; returns the
+/// diagnostics' codes for `name`, and asserts the other file was still checked.
+fn check_with_other(bytes: &[u8], name: &str) -> (Option<i32>, Vec<String>) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join(name), bytes).unwrap();
+    std::fs::write(tmp.path().join("other.yaml"), BAD).unwrap();
+    let out = run_limited(
+        tmp.path(),
+        &["check", "--format", "json", name, "other.yaml"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{name}: not JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["path"] == "other.yaml" && d["code"] == "InvalidCmdType.NotFound"),
+        "{name}: the other file was not checked"
+    );
+    let codes = diags
+        .iter()
+        .filter(|d| d["path"] == name)
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect();
+    (out.status.code(), codes)
+}
+
+#[test]
+fn alias_bomb() {
+    let mut s = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..40 {
+        let p = i - 1;
+        s.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    s.push_str("CommandContent: *a39\n");
+    let (status, codes) = check_with_other(s.as_bytes(), "bomb.yaml");
+    assert_eq!(status, Some(1));
+    assert!(codes.contains(&"Lint.TypeMismatch".to_owned()), "{codes:?}");
+}
+
+#[test]
+fn deep_nesting_in_every_style() {
+    let n = 100_000;
+    let cases: Vec<(String, Vec<u8>)> = vec![
+        ("flow.yaml".into(), "[".repeat(n).into_bytes()),
+        ("block.yaml".into(), "- ".repeat(n).into_bytes()),
+        ("map.yaml".into(), {
+            let mut s = String::new();
+            for i in 0..3000 {
+                s.push_str(&" ".repeat(i));
+                s.push_str("k:\n");
+            }
+            s.into_bytes()
+        }),
+        ("deep.json".into(), "[".repeat(n).into_bytes()),
+        ("deep-object.json".into(), "{\"a\":".repeat(n).into_bytes()),
+    ];
+    for (name, bytes) in cases {
+        let (status, codes) = check_with_other(&bytes, &name);
+        assert_eq!(status, Some(1), "{name}");
+        assert_eq!(codes, vec!["Lint.Syntax"], "{name}");
+    }
+}
+
+#[test]
+fn a_100_mb_file_is_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = std::fs::File::create(tmp.path().join("huge.yaml")).unwrap();
+    f.set_len(100 * 1024 * 1024).unwrap(); // sparse: no 100 MB written to disk
+    std::fs::write(tmp.path().join("other.yaml"), BAD).unwrap();
+    let out = run_limited(
+        tmp.path(),
+        &["check", "--format", "json", "huge.yaml", "other.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["path"], "huge.yaml");
+    assert_eq!(v["diagnostics"][0]["code"], "Lint.FileTooLarge");
+    assert_eq!(v["diagnostics"][1]["path"], "other.yaml");
+    // The cap is configurable.
+    let out = run_limited(
+        tmp.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--max-file-size",
+            "20",
+            "other.yaml",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "Lint.FileTooLarge");
+}
+
+#[test]
+fn a_one_line_10_mb_scalar() {
+    let mut s = String::from(
+        "RegionId: cn-hangzhou\nType: RunShellScript\nInstanceId: [i-bp185dy2o3o6neg1234]\nCommandContent: ",
+    );
+    s.push_str(&"x".repeat(10_000_000));
+    s.push('\n');
+    let (status, codes) = check_with_other(s.as_bytes(), "long.yaml");
+    assert_eq!(status, Some(1));
+    assert_eq!(codes, vec!["CmdContent.ExceedLimit"]);
+}
+
+#[test]
+fn binary_data_nul_bytes_and_bad_encodings() {
+    let binary: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let (status, codes) = check_with_other(&binary, "binary.yaml");
+    assert_eq!(status, Some(1));
+    assert_eq!(codes.len(), 1, "{codes:?}");
+    assert!(
+        codes[0] == "Lint.Encoding" || codes[0] == "Lint.Syntax",
+        "{codes:?}"
+    );
+
+    let (_, codes) = check_with_other(b"RegionId: cn-hangzhou\nType: \0\n", "nul.yaml");
+    assert_eq!(codes, vec!["Lint.Syntax"]);
+    let (_, codes) = check_with_other(b"{\"RegionId\": \"a\0\"}", "nul.json");
+    assert_eq!(codes, vec!["Lint.Syntax"]);
+
+    let (_, codes) = check_with_other(b"RegionId: cn-hangzhou\nName: caf\xe9\n", "latin1.yaml");
+    assert_eq!(codes, vec!["Lint.Encoding"]);
+
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(VALID.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let (status, codes) = check_with_other(&utf16, "utf16.yaml");
+    assert_eq!(status, Some(1));
+    assert_eq!(codes, vec!["Lint.Encoding"]);
+}
+
+#[test]
+fn crlf_line_ends_keep_positions() {
+    let s = BAD.replace('\n', "\r\n");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("crlf.yaml"), s).unwrap();
+    let out = run_limited(tmp.path(), &["check", "--format", "json", "crlf.yaml"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        v["diagnostics"][0]["range"]["start"],
+        serde_json::json!({"line": 2, "column": 7})
+    );
+    assert_eq!(
+        v["diagnostics"][0]["range"]["end"],
+        serde_json::json!({"line": 2, "column": 12})
+    );
+}
+
+#[test]
+fn empty_and_comment_only_files() {
+    for (name, bytes) in [
+        ("empty.yaml", &b""[..]),
+        ("comments.yaml", &b"# nothing\n# here\n"[..]),
+        ("empty.json", &b"  \n"[..]),
+    ] {
+        let (status, codes) = check_with_other(bytes, name);
+        assert_eq!(status, Some(1), "{name}: the other file has an error");
+        assert_eq!(codes, vec!["Lint.EmptyDocument"], "{name}");
+    }
+}
+
+#[test]
+fn a_directory_symlink_loop_is_walked_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("reqs");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::write(d.join("sub/a.yaml"), BAD).unwrap();
+    std::os::unix::fs::symlink(&d, d.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink("loop", d.join("sub/self")).unwrap();
+    let out = run_limited(tmp.path(), &["check", "--format", "json", "reqs"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_file_without_read_permission() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("secret.yaml");
+    std::fs::write(&p, VALID).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::write(tmp.path().join("other.yaml"), BAD).unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Root reads any file: run as `nobody` (setpriv) when we are root, as a user would be.
+    let root = unsafe_free_is_root();
+    let mut cmd = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        c.arg(env!("CARGO_BIN_EXE_runcommand-lint"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_runcommand-lint"))
+    };
+    // The binary under target/ must be reachable by `nobody`.
+    let out = cmd
+        .args(["check", "--format", "json", "secret.yaml", "other.yaml"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Sorted by path: other.yaml first, then secret.yaml.
+    assert_eq!(v["diagnostics"][0]["path"], "other.yaml");
+    let d = &v["diagnostics"][1];
+    assert_eq!(d["path"], "secret.yaml");
+    assert_eq!(d["code"], "Lint.Io");
+    assert!(
+        d["message"].as_str().unwrap().contains("ermission denied"),
+        "{d}"
+    );
+}
+
+/// Whether this process runs as root (reads /proc/self/status; no unsafe code).
+fn unsafe_free_is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn a_fifo_is_reported_without_blocking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let status = Command::new("mkfifo")
+        .arg(tmp.path().join("pipe.yaml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::write(tmp.path().join("other.yaml"), BAD).unwrap();
+    let out = run_limited(
+        tmp.path(),
+        &["check", "--format", "json", "pipe.yaml", "other.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"][1]["code"], "Lint.Io");
+    assert!(
+        v["diagnostics"][1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file")
+    );
+    assert_eq!(v["diagnostics"][0]["path"], "other.yaml");
+    // Inside a walked directory, too.
+    let out = run_limited(tmp.path(), &["check", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        codes.contains(&("./pipe.yaml".to_owned(), "Lint.Io".to_owned())),
+        "{codes:?}"
+    );
+}
