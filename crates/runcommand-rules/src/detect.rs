@@ -12,7 +12,12 @@
 //!   `WorkingDir`, `Timeout`, `KeepCommand`, `WindowsPasswordName`, `ContainerId`,
 //!   `ContainerName`, `OssOutputDelivery`, `TerminationMode`, `Launcher`.
 //!
+//! An OOS template (see [`crate::oos`]) looks like a request file when it has a RunCommand step
+//! (`ACS::ECS::RunCommand`, `ACS::ECS::RunCommandForLongTime`, or `ACS::ExecuteAPI` calling ECS
+//! RunCommand), and not otherwise, whatever its other keys.
+//!
 //! A file that does not parse looks like a request file when its text contains `CommandContent`
+//! or `ACS::ECS::RunCommand`
 //! (so a broken request still gets its `Lint.Syntax`, and a broken unrelated file gets nothing).
 
 use runcommand_document::{Node, Value};
@@ -43,6 +48,9 @@ pub fn mapping_looks_like_request(node: &Node) -> bool {
     let Some(entries) = node.as_map() else {
         return false;
     };
+    if crate::oos::is_template(node) {
+        return crate::oos::has_run_command_steps(node);
+    }
     let mut hits = 0;
     for e in entries {
         let Some(k) = e.key.as_key_str() else {
@@ -78,5 +86,5 @@ pub fn roots_look_like_requests<'a>(roots: impl IntoIterator<Item = &'a Node>) -
 
 /// The fallback for a file that does not parse.
 pub fn text_looks_like_request(text: &str) -> bool {
-    text.contains("CommandContent")
+    text.contains("CommandContent") || text.contains("ACS::ECS::RunCommand")
 }

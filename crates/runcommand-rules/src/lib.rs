@@ -23,6 +23,7 @@
 pub mod detect;
 pub mod diagnostic;
 mod idempotency;
+pub mod oos;
 pub mod request;
 pub mod rules;
 mod suggest;
@@ -158,6 +159,8 @@ pub fn check_single_with(
     let mut diagnostics = Vec::new();
     let mut client_tokens = Vec::new();
     let mut requests = 0usize;
+    // An OOS template without RunCommand steps holds nothing to check and is no empty file.
+    let mut saw_template = false;
     let text = loaded.text.as_str();
     for doc in &loaded.documents {
         let Some(root) = &doc.root else {
@@ -169,6 +172,11 @@ pub fn check_single_with(
             _ => vec![root],
         };
         for node in items {
+            if oos::is_template(node) {
+                saw_template = true;
+                requests += oos::check_template(text, node, requests, options, &mut diagnostics);
+                continue;
+            }
             let index = requests;
             requests += 1;
             let start = diagnostics.len();
@@ -192,7 +200,7 @@ pub fn check_single_with(
         let mut d = Diagnostic::new(code, clamp(e.span.clone(), text.len()), e.message.clone());
         d.document = requests;
         diagnostics.push(d);
-    } else if requests == 0 {
+    } else if requests == 0 && !saw_template {
         diagnostics.push(
             Diagnostic::new("Lint.EmptyDocument", 0..0, "the file holds no request").help(
                 "a request is a mapping of RunCommand parameters, e.g. `RegionId: cn-hangzhou`",
@@ -370,15 +378,20 @@ fn check_request_indexed(
     out: &mut Vec<Diagnostic>,
 ) -> Option<TokenUse> {
     let req = request::build(text, node, index, out).request?;
+    run_rules(&req, options, out);
+    idempotency::token_use(&req)
+}
+
+/// Runs every per-request rule on a built request.
+pub(crate) fn run_rules(req: &request::Request<'_>, options: &Options, out: &mut Vec<Diagnostic>) {
     for rule in rules::RULES {
         if rule.name == "region" {
             // The one rule that reads the options.
-            rules::region::check_with(&req, &options.extra_regions, out);
+            rules::region::check_with(req, &options.extra_regions, out);
         } else {
-            (rule.check)(&req, out);
+            (rule.check)(req, out);
         }
     }
-    idempotency::token_use(&req)
 }
 
 /// Sorts diagnostics by position, then code, then message (a total, deterministic order).

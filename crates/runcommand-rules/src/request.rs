@@ -94,6 +94,10 @@ pub struct Request<'a> {
     pub index: usize,
     /// The parameters given, by name (the first occurrence of a duplicated key).
     pub params: BTreeMap<&'static str, Param<'a>>,
+    /// For a RunCommand step of an OOS template: the names OOS resolves itself (template
+    /// parameters, OOS built-ins), whose `{{ }}` in `CommandContent` are not Cloud Assistant
+    /// parameters (see `oos`). `None` for a bare request.
+    pub oos: Option<&'a crate::oos::OosNames>,
 }
 
 impl<'a> Request<'a> {
@@ -635,6 +639,7 @@ pub fn build<'a>(
             node,
             index,
             params,
+            oos: None,
         }),
     }
 }

@@ -81,6 +81,8 @@ pub static STRUCTURAL_CODES: &[&str] = &[
     // Suppression comments (`suppression`).
     "Lint.InvalidSuppression",
     "Lint.UnusedSuppression",
+    // OOS templates (`oos`).
+    "Lint.OosParameterCollision",
 ];
 
 /// Whether any part of the engine can emit `code` today.

@@ -65,7 +65,10 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
     let Some(script) = script(req) else {
         return;
     };
-    let scan = runcommand_template::scan(&script.text);
+    let mut scan = runcommand_template::scan(&script.text);
+    if let Some(oos) = req.oos {
+        drop_oos_layer(&mut scan, &script.text, oos);
+    }
     if req.bool("EnableParameter") != Some(true) {
         let first = scan.placeholders.iter().find_map(|p| {
             let shown = match &p.kind {
@@ -204,6 +207,48 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             .help(format!("add `{}: <value>` to Parameters", n.name)),
         );
     }
+}
+
+/// In an OOS step, removes the placeholders OOS resolves before the request is sent (a template
+/// parameter or an OOS built-in, see `oos`) and their problems: they are no Cloud Assistant
+/// parameters.
+fn drop_oos_layer(scan: &mut Scan, text: &str, oos: &crate::oos::OosNames) {
+    let owned: Vec<bool> = scan
+        .placeholders
+        .iter()
+        .map(|p| {
+            text.get(p.inner.clone())
+                .is_some_and(|n| oos.owns(n.trim()))
+        })
+        .collect();
+    if !owned.contains(&true) {
+        return;
+    }
+    // New index of each kept placeholder.
+    let mut new_index = Vec::with_capacity(owned.len());
+    let mut next = 0usize;
+    for o in &owned {
+        new_index.push((!o).then_some(next));
+        if !o {
+            next += 1;
+        }
+    }
+    scan.problems.retain_mut(|p| match p.placeholder {
+        None => true,
+        Some(i) => match new_index.get(i).copied().flatten() {
+            Some(n) => {
+                p.placeholder = Some(n);
+                true
+            }
+            None => false,
+        },
+    });
+    let mut i = 0usize;
+    scan.placeholders.retain(|_| {
+        let keep = !owned.get(i).copied().unwrap_or(false);
+        i += 1;
+        keep
+    });
 }
 
 /// A custom name (compared ignoring case) with its first use.
