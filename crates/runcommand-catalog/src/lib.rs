@@ -142,6 +142,22 @@ pub struct ParamInfo {
 
 include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 
+/// The page documenting every code (`docs/codes.md`, generated from the catalogue).
+pub const CODES_URL: &str =
+    "https://github.com/runcommand-lint/runcommand-lint/blob/main/docs/codes.md";
+
+/// The documentation URL of a code: [`CODES_URL`] `#` the code in lowercase without its dots,
+/// the anchor GitHub gives a `## InvalidParam.Frequency` heading
+/// (`…/docs/codes.md#invalidparamfrequency`). Used by the LSP, SARIF and hovers.
+pub fn code_url(code: &str) -> String {
+    let anchor: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    format!("{CODES_URL}#{anchor}")
+}
+
 /// Looks a code up by its exact name.
 pub fn code(name: &str) -> Option<&'static CodeInfo> {
     CODES.iter().find(|c| c.code == name)

@@ -8,24 +8,10 @@ use std::io::{self, Write};
 use runcommand_rules::{Diagnostic, FileReport, Severity};
 use serde_json::{Map, Value, json};
 
-/// Where the documentation of the codes is published; a code's anchor is appended (the same URL
-/// the editor integration gives).
-const CODES_URL: &str =
-    "https://github.com/runcommand-lint/runcommand-lint/blob/main/docs/codes.md";
+use runcommand_catalog::code_url;
 
 /// The tool's home page.
 const INFORMATION_URI: &str = "https://github.com/runcommand-lint/runcommand-lint";
-
-/// The documentation URL of a code: [`CODES_URL`] `#` the code in lowercase without its dots
-/// (the anchor of a `## Code.Name` heading).
-pub fn code_url(code: &str) -> String {
-    let anchor: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    format!("{CODES_URL}#{anchor}")
-}
 
 /// Writes `path:line:col: severity code message`, one line per finding.
 pub fn concise(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
@@ -352,7 +338,7 @@ mod tests {
         assert_eq!(rules[0]["properties"]["httpStatus"], 404);
         assert_eq!(
             rules[0]["helpUri"],
-            format!("{CODES_URL}#invalidcmdtypenotfound")
+            format!("{}#invalidcmdtypenotfound", runcommand_catalog::CODES_URL)
         );
         assert_eq!(rules[1]["defaultConfiguration"]["level"], "warning");
         let results = run["results"].as_array().unwrap();

@@ -13,21 +13,7 @@ use crate::text::{self, Encoding};
 /// The `source` of every published diagnostic.
 pub const SOURCE: &str = "runcommand-lint";
 
-/// The documentation page of the codes; a code's anchor is appended (see [`code_url`]).
-pub const CODES_URL: &str =
-    "https://github.com/runcommand-lint/runcommand-lint/blob/main/docs/codes.md";
-
-/// The stable documentation URL of a code: [`CODES_URL`] `#` the code in lowercase with the dots
-/// removed, the anchor GitHub gives a `## InvalidParam.Frequency` heading
-/// (`…/docs/codes.md#invalidparamfrequency`).
-pub fn code_url(code: &str) -> String {
-    let anchor: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    format!("{CODES_URL}#{anchor}")
-}
+pub use runcommand_catalog::{CODES_URL, code_url};
 
 /// The result of linting one generation of a document.
 #[derive(Debug)]

@@ -103,6 +103,17 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a place in the same file that explains the finding ("first given here").
+    pub fn related_here(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            path: None,
+            span,
+            position: None,
+            message: message.into(),
+        });
+        self
+    }
+
     /// Overrides the severity.
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;

@@ -62,7 +62,7 @@ use std::ops::Range;
 
 use runcommand_document::{Entry, Node, Scalar, ScalarKind, Style, Value};
 
-use crate::diagnostic::{Diagnostic, Fix, Related};
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::{Options, request, suggest::did_you_mean};
 
 /// The lower-camel properties of `ACS::ECS::RunCommand` and their API names.
@@ -580,12 +580,7 @@ fn collisions(template: &Template<'_>, step: &Node, out: &mut Vec<Diagnostic>) {
         .help(format!(
             "rename the Cloud Assistant parameter (here and in commandContent), or drop it and use the template parameter `{k}`"
         ));
-        d.related.push(Related {
-            path: None,
-            span: def.span.clone(),
-            message: "the template parameter".into(),
-            position: None,
-        });
+        d = d.related_here(def.span.clone(), "the template parameter");
         out.push(d);
     }
 }

@@ -195,12 +195,7 @@ pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<
                 )
             };
             let mut d = d.help("remove one of the two keys");
-            d.related.push(crate::diagnostic::Related {
-                path: None,
-                span: first.clone(),
-                message: "first given here".into(),
-                position: None,
-            });
+            d = d.related_here(first.clone(), "first given here");
             out.push(d);
         } else {
             seen.insert(norm, e.key.span.clone());
@@ -663,12 +658,7 @@ fn mixed(name: &str, flat_key: Range<usize>, list_key: &Range<usize>) -> Diagnos
     )
     .param(name)
     .help("use one form only");
-    d.related.push(crate::diagnostic::Related {
-        path: None,
-        span: list_key.clone(),
-        message: "the list form is given here".into(),
-        position: None,
-    });
+    d = d.related_here(list_key.clone(), "the list form is given here");
     d
 }
 

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use runcommand_catalog::limits::{INSTANCE_ID_SUFFIX_MAX, INSTANCE_IDS_MAX};
 
 use super::Rule;
-use crate::diagnostic::{Diagnostic, Related};
+use crate::diagnostic::Diagnostic;
 use crate::request::{PValue, Request};
 
 pub(super) const RULE: Rule = Rule {
@@ -81,12 +81,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             )
             .param("ResourceTag")
             .help("select instances either by ID or by tag");
-            d.related.push(Related {
-                path: None,
-                span: ii.key_span.clone(),
-                message: "InstanceId is given here".into(),
-                position: None,
-            });
+            d = d.related_here(ii.key_span.clone(), "InstanceId is given here");
             out.push(d);
         }
     }
@@ -145,12 +140,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             )
             .param("InstanceId")
             .help("remove the repetition");
-            d.related.push(Related {
-                path: None,
-                span: first.span(),
-                message: "first listed here".into(),
-                position: None,
-            });
+            d = d.related_here(first.span(), "first listed here");
             out.push(d);
         } else {
             seen.insert(id.value, id);

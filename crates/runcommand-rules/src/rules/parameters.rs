@@ -32,7 +32,7 @@ use runcommand_template::name_key;
 
 use super::Rule;
 use super::content::script;
-use crate::diagnostic::{Diagnostic, Related};
+use crate::diagnostic::Diagnostic;
 use crate::request::{PValue, Request};
 
 pub(super) const RULE: Rule = Rule {
@@ -386,12 +386,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .param("Parameters")
                 .help("remove one of the two keys");
-                d.related.push(Related {
-                    path: None,
-                    span: first.clone(),
-                    message: "first given here".into(),
-                    position: None,
-                });
+                d = d.related_here(first.clone(), "first given here");
                 out.push(d);
             }
             continue;

@@ -60,12 +60,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
                 replacement: "Period".into(),
                 safe: false,
             });
-            d.related.push(crate::diagnostic::Related {
-                path: None,
-                span: f.span(),
-                message: "Frequency is given here".into(),
-                position: None,
-            });
+            d = d.related_here(f.span(), "Frequency is given here");
             out.push(d);
         }
     }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use runcommand_catalog::limits::{TAG_KEY_MAX_CHARS, TAG_VALUE_MAX_CHARS, TAGS_MAX};
 
 use super::{Rule, map};
-use crate::diagnostic::{Diagnostic, Related};
+use crate::diagnostic::Diagnostic;
 use crate::request::{PValue, Request, Text};
 
 pub(super) const RULE: Rule = Rule {
@@ -158,12 +158,7 @@ fn check_list(req: &Request<'_>, c: &Codes, out: &mut Vec<Diagnostic>) {
                         format!("{param} key `{}` is given twice", k.value),
                     )
                     .param(param);
-                    d.related.push(Related {
-                        path: None,
-                        span: first.clone(),
-                        message: "first given here".into(),
-                        position: None,
-                    });
+                    d = d.related_here(first.clone(), "first given here");
                     out.push(d);
                 } else {
                     seen.insert(k.value, k.span());
