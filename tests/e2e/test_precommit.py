@@ -144,7 +144,6 @@ def test_rust_hook_passes_on_a_good_request_and_unrelated_files(
     assert "Passed" in text, text
 
 
-@pytest.mark.skipif(not Path(BIN).is_file(), reason="RUNCOMMAND_LINT is not built")
 def test_system_hook_uses_the_binary_on_path(hook_repo: Path, project: Path) -> None:
     out = try_repo(project, hook_repo, "runcommand-lint-system", "requests/bad.yaml", system=True)
     text = out.stdout + out.stderr
@@ -162,7 +161,6 @@ def test_system_hook_uses_the_binary_on_path(hook_repo: Path, project: Path) -> 
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-@pytest.mark.skipif(not Path(BIN).is_file(), reason="RUNCOMMAND_LINT is not built")
 def test_a_pre_commit_config_and_the_exclude_setting(
     hook_repo: Path, project: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
