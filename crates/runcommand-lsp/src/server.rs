@@ -67,7 +67,7 @@ where
 {
     let (events_tx, events) = mpsc::channel::<Event>();
     let reader_tx = events_tx.clone();
-    thread::Builder::new()
+    let reader = thread::Builder::new()
         .name("runcommand-lsp-reader".into())
         .spawn(move || {
             let mut reader = FrameReader::new(BufReader::new(input));
@@ -93,6 +93,7 @@ where
         debounce: DEFAULT_DEBOUNCE,
         docs: HashMap::new(),
         timer: None,
+        timer_thread: None,
         events: events_tx,
     };
     while let Ok(event) = events.recv() {
@@ -108,12 +109,22 @@ where
                 }
                 None
             }
-            Event::Eof => Some(server.exit_status()),
+            Event::Eof => {
+                // The reader has ended: wait for it, so no thread outlives the server.
+                let code = server.exit_status();
+                server.stop_timer();
+                let _ = reader.join();
+                return Ok(code);
+            }
         };
         if let Some(code) = exit {
+            // `exit`: the reader may still be blocked on the input, which the process's end
+            // closes; the timer is stopped and waited for.
+            server.stop_timer();
             return Ok(code);
         }
     }
+    server.stop_timer();
     Ok(server.exit_status())
 }
 
@@ -125,10 +136,19 @@ struct Server<W> {
     debounce: Duration,
     docs: HashMap<String, Document>,
     timer: Option<mpsc::Sender<TimerMsg>>,
+    timer_thread: Option<thread::JoinHandle<()>>,
     events: mpsc::Sender<Event>,
 }
 
 impl<W: Write> Server<W> {
+    /// Stops the debounce timer (dropping its sender ends it) and waits for its thread.
+    fn stop_timer(&mut self) {
+        self.timer = None;
+        if let Some(handle) = self.timer_thread.take() {
+            let _ = handle.join();
+        }
+    }
+
     fn exit_status(&self) -> i32 {
         if self.state == State::ShutDown { 0 } else { 1 }
     }
@@ -240,8 +260,11 @@ impl<W: Write> Server<W> {
                 self.debounce = Duration::from_millis(ms.min(MAX_DEBOUNCE_MS));
             }
         }
-        if !self.debounce.is_zero() {
-            self.timer = spawn_timer(self.events.clone(), self.debounce);
+        if !self.debounce.is_zero()
+            && let Some((tx, handle)) = spawn_timer(self.events.clone(), self.debounce)
+        {
+            self.timer = Some(tx);
+            self.timer_thread = Some(handle);
         }
         self.state = State::Running;
         let result = InitializeResult {
@@ -529,7 +552,10 @@ fn may_become_request(text: &str) -> bool {
 
 /// The debounce timer: waits until a document has been quiet for `delay`, then asks the loop to
 /// lint that generation. Ends when the loop drops its sender (or is gone).
-fn spawn_timer(events: mpsc::Sender<Event>, delay: Duration) -> Option<mpsc::Sender<TimerMsg>> {
+fn spawn_timer(
+    events: mpsc::Sender<Event>,
+    delay: Duration,
+) -> Option<(mpsc::Sender<TimerMsg>, thread::JoinHandle<()>)> {
     let (tx, rx) = mpsc::channel::<TimerMsg>();
     let spawned = thread::Builder::new()
         .name("runcommand-lsp-debounce".into())
@@ -572,5 +598,5 @@ fn spawn_timer(events: mpsc::Sender<Event>, delay: Duration) -> Option<mpsc::Sen
                 }
             }
         });
-    spawned.ok().map(|_| tx)
+    spawned.ok().map(|handle| (tx, handle))
 }

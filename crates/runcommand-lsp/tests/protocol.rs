@@ -612,3 +612,19 @@ fn typing_a_request_character_by_character() {
         assert_eq!(c.finish(), 0);
     }
 }
+
+/// Found by the `lsp` fuzz target: input that is no LSP frame at all ends the server with status
+/// 1, and `run` returns only after its reader thread has ended.
+#[test]
+fn garbage_input_ends_the_server_cleanly() {
+    for input in [
+        &b"9\t:"[..],
+        b"",
+        b"Content-Length: 5\r\n\r\n{}",
+        b"\xff\xfe",
+    ] {
+        let mut out = Vec::new();
+        let code = runcommand_lsp::run(std::io::Cursor::new(input.to_vec()), &mut out).unwrap();
+        assert_eq!(code, 1, "{input:?}");
+    }
+}
