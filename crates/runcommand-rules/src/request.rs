@@ -227,6 +227,31 @@ fn as_text<'a>(node: &'a Node) -> Option<Text<'a>> {
     }
 }
 
+/// Reads list items as strings (a list parameter, or the items of its flattened form); any item
+/// of another type is reported and makes the whole value invalid.
+fn string_list<'a>(
+    items: impl Iterator<Item = &'a Node>,
+    name: &str,
+    out: &mut Vec<Diagnostic>,
+) -> PValue<'a> {
+    let mut list = Vec::new();
+    let mut ok = true;
+    for item in items {
+        match as_text(item) {
+            Some(t) => list.push(t),
+            None => {
+                out.push(mismatch(item, name, "a list of strings; this item", None));
+                ok = false;
+            }
+        }
+    }
+    if ok {
+        PValue::List(list)
+    } else {
+        PValue::Invalid
+    }
+}
+
 fn typed<'a>(info: &'static ParamInfo, node: &'a Node, out: &mut Vec<Diagnostic>) -> PValue<'a> {
     let name = info.name;
     match info.ty {
@@ -289,24 +314,7 @@ fn typed<'a>(info: &'static ParamInfo, node: &'a Node, out: &mut Vec<Diagnostic>
             }
         }
         ParamType::StringList => match &node.value {
-            Value::Seq(items) => {
-                let mut list = Vec::with_capacity(items.len());
-                let mut ok = true;
-                for item in items {
-                    match as_text(item) {
-                        Some(t) => list.push(t),
-                        None => {
-                            out.push(mismatch(item, name, "a list of strings; this item", None));
-                            ok = false;
-                        }
-                    }
-                }
-                if ok {
-                    PValue::List(list)
-                } else {
-                    PValue::Invalid
-                }
-            }
+            Value::Seq(items) => string_list(items.iter(), name, out),
             Value::Scalar(_) => match as_text(node) {
                 Some(t) => PValue::List(vec![t]),
                 None => {
@@ -546,17 +554,7 @@ pub fn build<'a>(
         let Some(info) = runcommand_catalog::parameter(name) else {
             continue;
         };
-        let mut list = Vec::new();
-        let mut ok = true;
-        for node in items.values() {
-            match as_text(node) {
-                Some(t) => list.push(t),
-                None => {
-                    out.push(mismatch(node, name, "a list of strings; this item", None));
-                    ok = false;
-                }
-            }
-        }
+        let value = string_list(items.values().copied(), name, out);
         let value_span = span_of(items.values().map(|n| n.span.clone()), &first_key);
         params.insert(
             name,
@@ -564,11 +562,7 @@ pub fn build<'a>(
                 info,
                 key_span: first_key,
                 value_span,
-                value: if ok {
-                    PValue::List(list)
-                } else {
-                    PValue::Invalid
-                },
+                value,
             },
         );
     }
