@@ -1,150 +1,650 @@
-//! `check`: collect the inputs (with each file's configuration), check them, apply the
-//! configuration, render, and decide the exit status.
+//! `check`: collect the sources (with each file's configuration), check them in parallel while
+//! the results stream out in path order, and decide the exit status.
+//!
+//! Data flow: the command-line paths become a sorted list of sources (`walk`); a producer turns
+//! them into jobs (a file, or one line of a request log) in batches of bounded size; while the
+//! thread pool checks one batch, the main thread writes out the previous one (cross-request
+//! checks, suppressions, configuration, reporter) and reads the next. Memory holds two batches,
+//! the list of paths and the cross-request index, whatever the number of files or lines.
 //!
 //! Exit status: 2 for a configuration error (nothing is checked) or an unreadable path (the
 //! others are still checked and reported), whatever `--exit-zero` says; else 0 with
 //! `--exit-zero`; else 1 when a finding is at or above `--fail-on` (default `error`; `info`
 //! never fails), else 0.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
+use rayon::prelude::*;
 use runcommand_document::Format;
-use runcommand_rules::{Content, FileReport, Input, Options, Severity};
+use runcommand_rules::{Content, CrossIndex, FileReport, Input, Options, Severity, records};
 
 use crate::config::{Config, ConfigError, Configs, absolute};
-use crate::walk::{self, Seen};
-use crate::{CheckArgs, ColorChoice, FailOn, OutputFormat, formats, output};
+use crate::progress::Progress;
+use crate::stream::{Reporter, Totals};
+use crate::walk::{self, Seen, Source, WalkOptions};
+use crate::{CheckArgs, ColorChoice, FailOn, InputFormat, OutputFormat};
 
 fn config_failed(e: &ConfigError) -> ExitCode {
     eprintln!("runcommand-lint: error: invalid configuration: {e}");
     ExitCode::from(2)
 }
 
+/// How many jobs, and how many bytes of them, one batch holds at most.
+const BATCH_JOBS: usize = 512;
+const BATCH_BYTES: u64 = 8 << 20;
+
+/// A source with what checking it needs.
+struct Planned {
+    source: Planned0,
+    config: Option<Arc<Config>>,
+    /// The absolute path, for the configuration's per-path settings.
+    abs: Option<Arc<Path>>,
+}
+
+enum Planned0 {
+    Source(Source),
+    Stdin,
+}
+
+/// How a file is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Document(Format),
+    Lines,
+}
+
+fn syntax_of(path: &str, forced: InputFormat) -> Syntax {
+    match forced {
+        InputFormat::Yaml => Syntax::Document(Format::Yaml),
+        InputFormat::Json => Syntax::Document(Format::Json),
+        InputFormat::Jsonl => Syntax::Lines,
+        InputFormat::Auto if records::is_json_lines_path(path) => Syntax::Lines,
+        InputFormat::Auto => Syntax::Document(Format::from_path(path)),
+    }
+}
+
+/// One unit of checking work.
+struct Job {
+    work: Work,
+    config: Option<Arc<Config>>,
+    abs: Option<Arc<Path>>,
+    /// Index of the source it comes from (files are counted once).
+    source: usize,
+    /// Named on the command line (checked even when it does not look like a request).
+    named: bool,
+}
+
+enum Work {
+    /// A whole file (its bytes already read for standard input).
+    File {
+        path: String,
+        format: Format,
+        content: Option<Content>,
+    },
+    /// One line of a request log.
+    Line {
+        path: Arc<str>,
+        number: usize,
+        bytes: Vec<u8>,
+    },
+    /// A line longer than the size cap.
+    LongLine {
+        path: Arc<str>,
+        number: usize,
+        len: u64,
+    },
+    /// A path that could not be walked or read.
+    Problem {
+        path: String,
+        message: String,
+        unreadable: bool,
+    },
+}
+
+/// A checked job.
+struct Done {
+    report: FileReport,
+    config: Option<Arc<Config>>,
+    abs: Option<Arc<Path>>,
+    source: usize,
+    named: bool,
+    is_line: bool,
+    /// A path that could not be walked or read (counted as a file when it is a file that could
+    /// not be read, not when it is a symlink loop).
+    is_problem: bool,
+    unreadable: bool,
+    bytes: u64,
+}
+
+/// The request log being read.
+struct LineReader {
+    reader: Box<dyn BufRead + Send>,
+    path: Arc<str>,
+    number: usize,
+    source: usize,
+    named: bool,
+    config: Option<Arc<Config>>,
+    abs: Option<Arc<Path>>,
+}
+
+enum LineRead {
+    Line,
+    TooLong(u64),
+    Eof,
+}
+
+/// Reads one line into `buf` (without its `\n`), keeping at most `max` bytes: a longer line is
+/// consumed and reported by its length.
+fn read_line_capped(r: &mut dyn BufRead, max: u64, buf: &mut Vec<u8>) -> std::io::Result<LineRead> {
+    buf.clear();
+    let mut len: u64 = 0;
+    let mut any = false;
+    loop {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (part, newline) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (chunk.get(..i).unwrap_or(&[]), true),
+            None => (chunk, false),
+        };
+        len += part.len() as u64;
+        if len <= max {
+            buf.extend_from_slice(part);
+        }
+        let used = part.len() + usize::from(newline);
+        r.consume(used);
+        if newline {
+            break;
+        }
+    }
+    if !any {
+        Ok(LineRead::Eof)
+    } else if len > max {
+        buf.clear();
+        Ok(LineRead::TooLong(len))
+    } else {
+        Ok(LineRead::Line)
+    }
+}
+
+/// Turns the planned sources into batches of jobs.
+struct Producer {
+    sources: std::iter::Enumerate<std::vec::IntoIter<Planned>>,
+    lines: Option<LineReader>,
+    max: u64,
+    input_format: InputFormat,
+    stdin_name: String,
+    /// Whether standard input could not be read.
+    unreadable: bool,
+}
+
+impl Producer {
+    fn next_batch(&mut self) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        let mut bytes: u64 = 0;
+        while jobs.len() < BATCH_JOBS && bytes < BATCH_BYTES {
+            if let Some(lr) = &mut self.lines {
+                let mut buf = Vec::new();
+                let read = read_line_capped(lr.reader.as_mut(), self.max, &mut buf);
+                let work = match read {
+                    Ok(LineRead::Eof) => {
+                        self.lines = None;
+                        continue;
+                    }
+                    Ok(LineRead::Line) => {
+                        lr.number += 1;
+                        bytes += buf.len() as u64 + 1;
+                        Work::Line {
+                            path: Arc::clone(&lr.path),
+                            number: lr.number,
+                            bytes: buf,
+                        }
+                    }
+                    Ok(LineRead::TooLong(len)) => {
+                        lr.number += 1;
+                        Work::LongLine {
+                            path: Arc::clone(&lr.path),
+                            number: lr.number,
+                            len,
+                        }
+                    }
+                    Err(e) => {
+                        let path = lr.path.to_string();
+                        let message = format!("cannot read {path} after line {}: {e}", lr.number);
+                        let job = Job {
+                            work: Work::Problem {
+                                path,
+                                message,
+                                unreadable: true,
+                            },
+                            config: lr.config.clone(),
+                            abs: lr.abs.clone(),
+                            source: lr.source,
+                            named: true,
+                        };
+                        self.lines = None;
+                        jobs.push(job);
+                        continue;
+                    }
+                };
+                jobs.push(Job {
+                    work,
+                    config: lr.config.clone(),
+                    abs: lr.abs.clone(),
+                    source: lr.source,
+                    named: lr.named,
+                });
+                continue;
+            }
+            let Some((index, planned)) = self.sources.next() else {
+                break;
+            };
+            let Planned {
+                source,
+                config,
+                abs,
+            } = planned;
+            let (work, named, size) = match source {
+                Planned0::Stdin => {
+                    let name = self.stdin_name.clone();
+                    match syntax_of(&name, self.input_format) {
+                        Syntax::Lines => {
+                            self.lines = Some(LineReader {
+                                reader: Box::new(std::io::BufReader::new(std::io::stdin())),
+                                path: Arc::from(name.as_str()),
+                                number: 0,
+                                source: index,
+                                named: true,
+                                config,
+                                abs,
+                            });
+                            continue;
+                        }
+                        Syntax::Document(format) => {
+                            let content = self.read_stdin();
+                            (
+                                Work::File {
+                                    path: name,
+                                    format,
+                                    content: Some(content),
+                                },
+                                true,
+                                0,
+                            )
+                        }
+                    }
+                }
+                Planned0::Source(Source::Problem {
+                    path,
+                    message,
+                    unreadable,
+                }) => (
+                    Work::Problem {
+                        path,
+                        message,
+                        unreadable,
+                    },
+                    true,
+                    0,
+                ),
+                Planned0::Source(Source::File { path, named, size }) => {
+                    let forced = if named {
+                        self.input_format
+                    } else {
+                        InputFormat::Auto
+                    };
+                    match syntax_of(&path, forced) {
+                        Syntax::Lines => match std::fs::File::open(&path) {
+                            Ok(f) => {
+                                self.lines = Some(LineReader {
+                                    reader: Box::new(std::io::BufReader::with_capacity(1 << 16, f)),
+                                    path: Arc::from(path.as_str()),
+                                    number: 0,
+                                    source: index,
+                                    named,
+                                    config,
+                                    abs,
+                                });
+                                continue;
+                            }
+                            Err(e) => (
+                                Work::Problem {
+                                    message: format!("cannot read {path}: {e}"),
+                                    path,
+                                    unreadable: true,
+                                },
+                                true,
+                                0,
+                            ),
+                        },
+                        Syntax::Document(format) => (
+                            Work::File {
+                                path,
+                                format,
+                                content: None,
+                            },
+                            named,
+                            size,
+                        ),
+                    }
+                }
+            };
+            bytes += size;
+            jobs.push(Job {
+                work,
+                config,
+                abs,
+                source: index,
+                named,
+            });
+        }
+        jobs
+    }
+
+    fn read_stdin(&mut self) -> Content {
+        let mut bytes = Vec::new();
+        match std::io::stdin()
+            .take(self.max.saturating_add(1))
+            .read_to_end(&mut bytes)
+        {
+            Ok(n) if n as u64 > self.max => Content::TooLarge(n as u64),
+            Ok(_) => Content::Bytes(bytes),
+            Err(e) => {
+                self.unreadable = true;
+                Content::Unreadable(format!("cannot read standard input: {e}"))
+            }
+        }
+    }
+}
+
+/// Checks one job (on a pool thread).
+fn check_job(job: Job, max: u64, parse_only: bool) -> Done {
+    let default = Options::default();
+    let options = job.config.as_ref().map_or(&default, |c| &c.options);
+    let mut unreadable = false;
+    let mut is_line = false;
+    let is_problem = matches!(job.work, Work::Problem { .. });
+    let (report, bytes) = match job.work {
+        Work::File {
+            path,
+            format,
+            content,
+        } => {
+            let content = content.unwrap_or_else(|| walk::read(&path, max));
+            unreadable = matches!(content, Content::Unreadable(_));
+            let len = match &content {
+                Content::Bytes(b) => b.len() as u64,
+                _ => 0,
+            };
+            let report = match content {
+                Content::Bytes(b) if parse_only => {
+                    let p = path.clone();
+                    runcommand_rules::guarded(&path, move || {
+                        runcommand_rules::parse_only(&p, &b, format)
+                    })
+                }
+                content => runcommand_rules::check_input_with(
+                    Input {
+                        path,
+                        format,
+                        content,
+                    },
+                    options,
+                ),
+            };
+            (report, len)
+        }
+        Work::Line {
+            path,
+            number,
+            bytes,
+        } => {
+            is_line = true;
+            let len = bytes.len() as u64 + 1;
+            let report = runcommand_rules::guarded(&path, || {
+                if parse_only {
+                    let mut r = runcommand_rules::parse_only(&path, &bytes, Format::Json);
+                    r.line_offset = u32::try_from(number.saturating_sub(1)).unwrap_or(u32::MAX);
+                    r
+                } else {
+                    records::check_line(&path, &bytes, number, options)
+                }
+            });
+            (report, len)
+        }
+        Work::LongLine { path, number, len } => {
+            is_line = true;
+            let mut r = FileReport::failed(
+                &path,
+                "Lint.FileTooLarge",
+                format!("line {number} is {len} bytes, above the size cap; it was not read"),
+            );
+            r.line_offset = u32::try_from(number.saturating_sub(1)).unwrap_or(u32::MAX);
+            (r, len + 1)
+        }
+        Work::Problem {
+            path,
+            message,
+            unreadable: u,
+        } => {
+            unreadable = u;
+            (FileReport::failed(&path, "Lint.Io", message), 0)
+        }
+    };
+    Done {
+        report,
+        config: job.config,
+        abs: job.abs,
+        source: job.source,
+        named: job.named,
+        is_line,
+        is_problem,
+        unreadable,
+        bytes,
+    }
+}
+
+/// The sequential end of the pipeline: cross-request checks, suppressions, configuration,
+/// output, totals.
+struct Emitter<'a> {
+    args: &'a CheckArgs,
+    reporter: Reporter,
+    index: CrossIndex,
+    totals: Totals,
+    progress: Progress,
+    out: std::io::Stdout,
+    buf: Vec<u8>,
+    last_file: Option<usize>,
+    last_error_file: Option<usize>,
+    unreadable: bool,
+    fails: bool,
+    bytes: u64,
+    lines: usize,
+}
+
+impl Emitter<'_> {
+    fn emit_all(&mut self, batch: Vec<Done>) -> std::io::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        for done in batch {
+            self.emit(done)?;
+        }
+        self.progress.update(
+            self.bytes,
+            self.totals.files,
+            self.lines,
+            self.totals.requests,
+        );
+        let buf = std::mem::take(&mut self.buf);
+        let out = &mut self.out;
+        let written = self.progress.suspend(|| {
+            out.write_all(&buf)?;
+            out.flush()
+        });
+        self.buf = buf;
+        self.buf.clear();
+        written
+    }
+
+    fn emit(&mut self, done: Done) -> std::io::Result<()> {
+        let Done {
+            mut report,
+            config,
+            abs,
+            source,
+            named,
+            is_line,
+            is_problem,
+            unreadable,
+            bytes,
+        } = done;
+        self.bytes += bytes;
+        self.unreadable |= unreadable;
+        if is_line {
+            self.lines += 1;
+        }
+        if !report.looks_like_request && (!named || self.args.only_requests) {
+            if !is_line {
+                self.totals.skipped += 1;
+                if self.args.verbose {
+                    eprintln!(
+                        "runcommand-lint: skipped {}: does not look like a RunCommand request",
+                        report.path
+                    );
+                }
+            }
+            return Ok(());
+        }
+        if !self.args.parse_only {
+            self.index.check(&mut report);
+            runcommand_rules::apply_suppressions(std::slice::from_mut(&mut report));
+        }
+        if let (Some(c), Some(abs)) = (&config, &abs) {
+            c.apply(abs, &mut report.diagnostics);
+        }
+        if (unreadable || !is_problem) && self.last_file != Some(source) {
+            self.last_file = Some(source);
+            self.totals.files += 1;
+        }
+        let threshold = |s: Severity| match self.args.fail_on {
+            FailOn::Error => s == Severity::Error,
+            FailOn::Warning => matches!(s, Severity::Error | Severity::Warning),
+        };
+        if report.diagnostics.iter().any(|d| threshold(d.severity)) {
+            self.fails = true;
+        }
+        if report
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+            && self.last_error_file != Some(source)
+        {
+            self.last_error_file = Some(source);
+            self.totals.files_with_errors += 1;
+        }
+        self.totals.add(&report);
+        self.reporter.file(&mut self.buf, &report)
+    }
+}
+
+/// Collects the sources of every command-line path with their configuration, sorted by path.
+fn plan(args: &CheckArgs, configs: &Mutex<Configs>) -> Result<Vec<Planned>, ConfigError> {
+    let for_path = |p: &Path| -> Result<Option<Arc<Config>>, ConfigError> {
+        match configs.lock() {
+            Ok(mut c) => c.for_path(p),
+            Err(_) => Ok(None),
+        }
+    };
+    let keep = |p: &Path, seen: Seen| -> Result<bool, ConfigError> {
+        let abs = absolute(p);
+        let Some(config) = for_path(&abs)? else {
+            return Ok(true);
+        };
+        let skip = match seen {
+            Seen::Named => args.force_exclude && config.excludes(&abs),
+            Seen::Dir => config.excludes(&abs),
+            Seen::File => config.excludes(&abs) || !config.includes(&abs),
+        };
+        if skip && args.verbose {
+            eprintln!(
+                "runcommand-lint: skipped {}: excluded by {}",
+                p.display(),
+                config.path.display()
+            );
+        }
+        Ok(!skip)
+    };
+    let options = WalkOptions {
+        no_ignore: args.no_ignore,
+    };
+    let mut planned = Vec::new();
+    let with_config = |source: Planned0, path: &str| -> Result<Planned, ConfigError> {
+        let abs: Arc<Path> = Arc::from(absolute(Path::new(path)).as_path());
+        let config = for_path(&abs)?;
+        Ok(Planned {
+            abs: config.as_ref().map(|_| abs),
+            config,
+            source,
+        })
+    };
+    for path in &args.paths {
+        if path == "-" {
+            let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
+            planned.push(with_config(Planned0::Stdin, name)?);
+            continue;
+        }
+        for source in walk::collect(path, options, &keep)? {
+            let p = source.path().to_owned();
+            planned.push(with_config(Planned0::Source(source), &p)?);
+        }
+    }
+    // One order for the whole run, whatever the order of the arguments: output and "first" in
+    // the cross-request checks follow the paths.
+    let stdin_name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
+    let key = |p: &Planned| match &p.source {
+        Planned0::Stdin => stdin_name.to_owned(),
+        Planned0::Source(s) => s.path().to_owned(),
+    };
+    planned.sort_by_cached_key(key);
+    Ok(planned)
+}
+
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> ExitCode {
+    let started = Instant::now();
     let max = args
         .max_file_size
         .unwrap_or_else(|| Options::default().max_file_size);
-    let mut configs = match Configs::new(args.config.as_deref(), args.no_config) {
-        Ok(c) => c,
+    let configs = match Configs::new(args.config.as_deref(), args.no_config) {
+        Ok(c) => Mutex::new(c),
         Err(e) => return config_failed(&e),
     };
-    let mut entries: Vec<(Input, Option<Rc<Config>>)> = Vec::new();
-    let mut unreadable = false;
-    let mut config_error: Option<ConfigError> = None;
-    for path in &args.paths {
-        if path == "-" {
-            let name = args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| "<stdin>".into());
-            let config = match configs.for_path(&absolute(Path::new(&name))) {
-                Ok(c) => c,
-                Err(e) => return config_failed(&e),
-            };
-            let mut bytes = Vec::new();
-            let content = match std::io::stdin()
-                .take(max.saturating_add(1))
-                .read_to_end(&mut bytes)
-            {
-                Ok(n) if n as u64 > max => Content::TooLarge(n as u64),
-                Ok(_) => Content::Bytes(bytes),
-                Err(e) => {
-                    unreadable = true;
-                    Content::Unreadable(format!("cannot read standard input: {e}"))
-                }
-            };
-            let input = Input {
-                format: Format::from_path(&name),
-                path: name,
-                content,
-            };
-            entries.push((input, config));
-            continue;
-        }
-        let mut keep = |p: &Path, seen: Seen| -> bool {
-            if config_error.is_some() {
-                return false;
-            }
-            let abs = absolute(p);
-            let config = match configs.for_path(&abs) {
-                Ok(Some(c)) => c,
-                Ok(None) => return true,
-                Err(e) => {
-                    config_error = Some(e);
-                    return false;
-                }
-            };
-            let skip = match seen {
-                Seen::Named => args.force_exclude && config.excludes(&abs),
-                Seen::Dir => config.excludes(&abs),
-                Seen::File => config.excludes(&abs) || !config.includes(&abs),
-            };
-            if skip && args.verbose {
-                eprintln!(
-                    "runcommand-lint: skipped {}: excluded by {}",
-                    p.display(),
-                    config.path.display()
-                );
-            }
-            !skip
-        };
-        let found = walk::collect(path, max, &mut keep);
-        if let Some(e) = &config_error {
-            return config_failed(e);
-        }
-        unreadable |= found.unreadable;
-        for input in found.inputs {
-            let config = match configs.for_path(&absolute(Path::new(&input.path))) {
-                Ok(c) => c,
-                Err(e) => return config_failed(&e),
-            };
-            entries.push((input, config));
-        }
-    }
-    if args.verbose {
-        for c in &configs.loaded {
+    let planned = match plan(&args, &configs) {
+        Ok(p) => p,
+        Err(e) => return config_failed(&e),
+    };
+    if args.verbose
+        && let Ok(c) = configs.lock()
+    {
+        for c in &c.loaded {
             eprintln!("runcommand-lint: using {}", c.path.display());
         }
     }
-
-    let default = Options::default();
-    let (inputs, config_list): (Vec<Input>, Vec<Option<Rc<Config>>>) = entries.into_iter().unzip();
-    let pairs = inputs
-        .into_iter()
-        .zip(
-            config_list
-                .iter()
-                .map(|c| c.as_ref().map_or(&default, |c| &c.options)),
-        )
-        .collect();
-    let reports = runcommand_rules::check_files_with(pairs);
-    let mut checked: Vec<(FileReport, Option<Rc<Config>>)> =
-        reports.into_iter().zip(config_list).collect();
-    checked.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    if args.only_requests {
-        checked.retain(|(r, _)| {
-            if !r.looks_like_request && args.verbose {
-                eprintln!(
-                    "runcommand-lint: skipped {}: does not look like a RunCommand request",
-                    r.path
-                );
-            }
-            r.looks_like_request
-        });
-    }
-    let reports: Vec<FileReport> = checked
-        .into_iter()
-        .map(|(mut r, config)| {
-            if let Some(c) = config {
-                c.apply(&absolute(Path::new(&r.path)), &mut r.diagnostics);
-            }
-            r
+    let total_bytes: u64 = planned
+        .iter()
+        .map(|p| match &p.source {
+            Planned0::Source(Source::File { size, .. }) => *size,
+            _ => 0,
         })
-        .collect();
+        .sum();
+    let reads_stdin = planned.iter().any(|p| matches!(p.source, Planned0::Stdin));
 
     let stdout = std::io::stdout();
     let color = match args.color {
@@ -152,41 +652,87 @@ pub fn run(args: CheckArgs) -> ExitCode {
         ColorChoice::Never => false,
         ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = match args.format {
-        OutputFormat::Human => output::human(&mut out, &reports, color),
-        OutputFormat::Json => output::json(&mut out, &reports),
-        OutputFormat::JsonLines => output::json_lines(&mut out, &reports),
-        OutputFormat::Concise => formats::concise(&mut out, &reports),
-        OutputFormat::Sarif => formats::sarif(&mut out, &reports),
-        OutputFormat::Github => formats::github(&mut out, &reports),
+    let show_progress =
+        args.format == OutputFormat::Human && !args.no_progress && std::io::stderr().is_terminal();
+    let mut emitter = Emitter {
+        args: &args,
+        reporter: Reporter::new(args.format, color),
+        index: CrossIndex::new(),
+        totals: Totals::default(),
+        progress: Progress::new(show_progress, (!reads_stdin).then_some(total_bytes)),
+        out: stdout,
+        buf: Vec::with_capacity(1 << 16),
+        last_file: None,
+        last_error_file: None,
+        unreadable: false,
+        fails: false,
+        bytes: 0,
+        lines: 0,
     };
+    let mut producer = Producer {
+        sources: planned.into_iter().enumerate(),
+        lines: None,
+        max,
+        input_format: args.input_format,
+        stdin_name: args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| "<stdin>".into()),
+        unreadable: false,
+    };
+    let parse_only = args.parse_only;
+    let mut written = emitter.reporter.begin(&mut emitter.buf);
+    let mut pending: Vec<Done> = Vec::new();
+    let mut batch = producer.next_batch();
+    while written.is_ok() && !(batch.is_empty() && pending.is_empty()) {
+        let (done, (w, next)) = rayon::join(
+            || {
+                batch
+                    .into_par_iter()
+                    .map(|job| check_job(job, max, parse_only))
+                    .collect::<Vec<Done>>()
+            },
+            || {
+                let w = emitter.emit_all(std::mem::take(&mut pending));
+                (w, producer.next_batch())
+            },
+        );
+        written = w;
+        pending = done;
+        batch = next;
+    }
+    emitter.progress.finish();
+    let unreadable = emitter.unreadable || producer.unreadable;
     let written = written.and_then(|()| {
-        if !args.statistics {
-            return Ok(());
+        let Emitter {
+            reporter,
+            totals,
+            buf,
+            out,
+            ..
+        } = &mut emitter;
+        reporter.finish(buf, totals, started.elapsed(), true)?;
+        if args.statistics {
+            // After the findings: on stdout for the formats people read, else on stderr so the
+            // machine-readable output stays valid.
+            let counts = totals.by_code_only();
+            match args.format {
+                OutputFormat::Human | OutputFormat::Concise => {
+                    crate::formats::statistics(buf, &counts)?;
+                }
+                _ => crate::formats::statistics(&mut std::io::stderr().lock(), &counts)?,
+            }
         }
-        // After the findings: on stdout for the formats people read, else on stderr so the
-        // machine-readable output stays valid.
-        match args.format {
-            OutputFormat::Human | OutputFormat::Concise => formats::statistics(&mut out, &reports),
-            _ => formats::statistics(&mut std::io::stderr().lock(), &reports),
-        }
+        out.write_all(buf)?;
+        out.flush()
     });
-    if written.and_then(|()| out.flush()).is_err() {
+    if written.is_err() {
         // A closed pipe: nothing more to say.
         return ExitCode::from(2);
     }
-    let threshold = |s: Severity| match args.fail_on {
-        FailOn::Error => s == Severity::Error,
-        FailOn::Warning => matches!(s, Severity::Error | Severity::Warning),
-    };
-    let fails = reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| threshold(d.severity));
     if unreadable {
         ExitCode::from(2)
-    } else if args.exit_zero || !fails {
+    } else if args.exit_zero || !emitter.fails {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobMatcher};
 use runcommand_catalog::Severity;
@@ -326,20 +326,20 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// How configurations are found.
 pub struct Configs {
     /// `--config PATH`: this one for every file.
-    fixed: Option<Rc<Config>>,
+    fixed: Option<Arc<Config>>,
     /// `--no-config`.
     disabled: bool,
     /// Directory → the configuration that applies there.
-    by_dir: HashMap<PathBuf, Option<Rc<Config>>>,
+    by_dir: HashMap<PathBuf, Option<Arc<Config>>>,
     /// Every configuration file loaded so far, in order (for `--verbose`).
-    pub loaded: Vec<Rc<Config>>,
+    pub loaded: Vec<Arc<Config>>,
 }
 
 impl Configs {
     /// Discovery as the options say: `--config PATH` (loaded now) or `--no-config`, else
     /// discovery from each file's directory.
     pub fn new(fixed: Option<&Path>, disabled: bool) -> Result<Configs, ConfigError> {
-        let fixed = fixed.map(Config::load).transpose()?.map(Rc::new);
+        let fixed = fixed.map(Config::load).transpose()?.map(Arc::new);
         Ok(Configs {
             loaded: fixed.iter().cloned().collect(),
             fixed,
@@ -350,7 +350,7 @@ impl Configs {
 
     /// The configuration for a file or directory at `path` (absolute): the nearest one in its
     /// parent directory or above.
-    pub fn for_path(&mut self, path: &Path) -> Result<Option<Rc<Config>>, ConfigError> {
+    pub fn for_path(&mut self, path: &Path) -> Result<Option<Arc<Config>>, ConfigError> {
         match path.parent() {
             Some(dir) => self.for_dir(dir),
             None => self.for_dir(path),
@@ -358,12 +358,12 @@ impl Configs {
     }
 
     /// The configuration for files in `dir` (absolute): the nearest one in `dir` or above.
-    pub fn for_dir(&mut self, dir: &Path) -> Result<Option<Rc<Config>>, ConfigError> {
+    pub fn for_dir(&mut self, dir: &Path) -> Result<Option<Arc<Config>>, ConfigError> {
         if self.disabled {
             return Ok(None);
         }
         if let Some(c) = &self.fixed {
-            return Ok(Some(Rc::clone(c)));
+            return Ok(Some(Arc::clone(c)));
         }
         let mut visited = Vec::new();
         let mut found = None;
@@ -375,8 +375,8 @@ impl Configs {
             visited.push(d.to_path_buf());
             let candidate = d.join(FILE_NAME);
             if candidate.is_file() {
-                let c = Rc::new(Config::load(&candidate)?);
-                self.loaded.push(Rc::clone(&c));
+                let c = Arc::new(Config::load(&candidate)?);
+                self.loaded.push(Arc::clone(&c));
                 found = Some(c);
                 break;
             }

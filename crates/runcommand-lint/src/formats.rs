@@ -92,15 +92,76 @@ fn location(uri_: &str, region: Value) -> Value {
     })
 }
 
+/// The SARIF results of one file's findings (their `ruleIndex` is set by [`sarif_log`]).
+pub fn sarif_results(r: &FileReport) -> Vec<Value> {
+    let file = uri(&r.path);
+    let mut results = Vec::new();
+    for d in &r.diagnostics {
+        let related: Vec<Value> = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, rel)| {
+                let (u, region) = match (&rel.path, rel.position) {
+                    (Some(p), Some((line, column))) => {
+                        (uri(p), json!({"startLine": line, "startColumn": column}))
+                    }
+                    (Some(p), None) => (uri(p), json!({"startLine": 1})),
+                    (None, _) => (file.clone(), region(r, &rel.span)),
+                };
+                let mut l = location(&u, region);
+                if let Some(o) = l.as_object_mut() {
+                    o.insert("id".into(), i.into());
+                    o.insert("message".into(), json!({"text": rel.message}));
+                }
+                l
+            })
+            .collect();
+        let mut properties = Map::new();
+        properties.insert("document".into(), d.document.into());
+        if let Some(s) = d.http_status() {
+            properties.insert("httpStatus".into(), s.into());
+        }
+        if let Some(p) = &d.parameter {
+            properties.insert("parameter".into(), p.as_str().into());
+        }
+        let mut result = json!({
+            "ruleId": d.code,
+            "ruleIndex": 0,
+            "level": sarif_level(d.severity),
+            "message": {"text": message_with_help(d)},
+            "locations": [location(&file, region(r, &d.span))],
+            "properties": properties,
+        });
+        if !related.is_empty()
+            && let Some(o) = result.as_object_mut()
+        {
+            o.insert("relatedLocations".into(), related.into());
+        }
+        results.push(result);
+    }
+    results
+}
+
 /// The SARIF 2.1.0 log: one run; the rules referenced, with their catalogue text; one result per
 /// finding with its region (1-based, columns in Unicode code points, exclusive end).
-pub fn sarif_value(reports: &[FileReport]) -> Value {
-    let mut codes: Vec<&'static str> = reports
+pub fn sarif_log(mut results: Vec<Value>) -> Value {
+    let mut codes: Vec<String> = results
         .iter()
-        .flat_map(|r| r.diagnostics.iter().map(|d| d.code))
+        .filter_map(|r| r.get("ruleId").and_then(Value::as_str).map(str::to_owned))
         .collect();
     codes.sort_unstable();
     codes.dedup();
+    for r in &mut results {
+        let index = r
+            .get("ruleId")
+            .and_then(Value::as_str)
+            .and_then(|id| codes.binary_search_by(|c| c.as_str().cmp(id)).ok())
+            .unwrap_or(0);
+        if let Some(o) = r.as_object_mut() {
+            o.insert("ruleIndex".into(), index.into());
+        }
+    }
     let rules: Vec<Value> = codes
         .iter()
         .map(|code| {
@@ -130,55 +191,6 @@ pub fn sarif_value(reports: &[FileReport]) -> Value {
             })
         })
         .collect();
-    let mut results = Vec::new();
-    for r in reports {
-        let file = uri(&r.path);
-        for d in &r.diagnostics {
-            let index = codes.binary_search(&d.code).unwrap_or(0);
-            let related: Vec<Value> = d
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, rel)| {
-                    let (u, region) = match (&rel.path, rel.position) {
-                        (Some(p), Some((line, column))) => {
-                            (uri(p), json!({"startLine": line, "startColumn": column}))
-                        }
-                        (Some(p), None) => (uri(p), json!({"startLine": 1})),
-                        (None, _) => (file.clone(), region(r, &rel.span)),
-                    };
-                    let mut l = location(&u, region);
-                    if let Some(o) = l.as_object_mut() {
-                        o.insert("id".into(), i.into());
-                        o.insert("message".into(), json!({"text": rel.message}));
-                    }
-                    l
-                })
-                .collect();
-            let mut properties = Map::new();
-            properties.insert("document".into(), d.document.into());
-            if let Some(s) = d.http_status() {
-                properties.insert("httpStatus".into(), s.into());
-            }
-            if let Some(p) = &d.parameter {
-                properties.insert("parameter".into(), p.as_str().into());
-            }
-            let mut result = json!({
-                "ruleId": d.code,
-                "ruleIndex": index,
-                "level": sarif_level(d.severity),
-                "message": {"text": message_with_help(d)},
-                "locations": [location(&file, region(r, &d.span))],
-                "properties": properties,
-            });
-            if !related.is_empty()
-                && let Some(o) = result.as_object_mut()
-            {
-                o.insert("relatedLocations".into(), related.into());
-            }
-            results.push(result);
-        }
-    }
     json!({
         "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
         "version": "2.1.0",
@@ -197,9 +209,15 @@ pub fn sarif_value(reports: &[FileReport]) -> Value {
     })
 }
 
-/// Writes the SARIF 2.1.0 log.
-pub fn sarif(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &sarif_value(reports)).map_err(io::Error::other)?;
+/// The SARIF log of `reports` (all at once).
+#[cfg(test)]
+fn sarif_value(reports: &[FileReport]) -> Value {
+    sarif_log(reports.iter().flat_map(sarif_results).collect())
+}
+
+/// Writes a SARIF 2.1.0 log.
+pub fn sarif(out: &mut impl Write, log: &Value) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, log).map_err(io::Error::other)?;
     writeln!(out)
 }
 
@@ -245,12 +263,8 @@ pub fn github(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
 
 /// Writes how many findings there are of each code, most frequent first, with the code's
 /// summary from the catalogue.
-pub fn statistics(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in reports.iter().flat_map(|r| &r.diagnostics) {
-        *counts.entry(d.code).or_default() += 1;
-    }
-    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
+pub fn statistics(out: &mut impl Write, counts: &BTreeMap<&str, usize>) -> io::Result<()> {
+    let mut rows: Vec<(&str, usize)> = counts.iter().map(|(c, n)| (*c, *n)).collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let width = rows.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
     for (code, n) in rows {
@@ -370,8 +384,12 @@ mod tests {
         let mut r = reports();
         let extra = r[1].diagnostics[0].clone();
         r[1].diagnostics.push(extra);
+        let mut counts = BTreeMap::new();
+        for d in r.iter().flat_map(|r| &r.diagnostics) {
+            *counts.entry(d.code).or_default() += 1;
+        }
         let mut out = Vec::new();
-        statistics(&mut out, &r).unwrap();
+        statistics(&mut out, &counts).unwrap();
         let s = String::from_utf8(out).unwrap();
         assert_eq!(
             s,

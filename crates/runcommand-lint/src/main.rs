@@ -7,7 +7,9 @@ mod config;
 mod explain;
 mod formats;
 mod output;
+mod progress;
 mod schedule;
+mod stream;
 mod walk;
 
 use std::path::PathBuf;
@@ -25,7 +27,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check request files and directories (recursively: .yaml, .yml, .json); `-` reads stdin.
+    /// Check request files, request logs and directories (walked: .yaml, .yml, .json, .jsonl,
+    /// .ndjson, honouring .gitignore); `-` reads stdin.
     Check(CheckArgs),
     /// Print the documentation of a code.
     Explain {
@@ -76,12 +79,37 @@ struct CheckArgs {
     /// machine-readable formats).
     #[arg(long)]
     statistics: bool,
+    /// How to read standard input and the files named on the command line (`auto`: by the
+    /// extension; `.jsonl` and `.ndjson` are request logs, one request per line).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    input_format: InputFormat,
+    /// Walk directories without honouring .gitignore, .ignore and Git's exclude files.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Never show the progress bar (it only appears on a terminal, for long human-format runs).
+    #[arg(long)]
+    no_progress: bool,
+    /// Read and parse only, without rules (the benchmarks' floor).
+    #[arg(long, hide = true)]
+    parse_only: bool,
     /// The lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
     /// Exit 0 whatever the findings (a configuration error or an unreadable path still exits 2).
     #[arg(long)]
     exit_zero: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum InputFormat {
+    /// By the file name: `.json` JSON, `.jsonl`/`.ndjson` JSON Lines, anything else YAML.
+    Auto,
+    /// YAML (one request per document).
+    Yaml,
+    /// JSON (a request, or an array of requests).
+    Json,
+    /// JSON Lines: one request or audit-trail event record per line.
+    Jsonl,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -31,29 +31,16 @@ struct JsonDiagnostic<'a> {
     range: Range,
 }
 
+/// The `summary` member of the JSON contract.
 #[derive(Serialize)]
-struct Summary {
-    files: usize,
-    documents: usize,
-    errors: usize,
-    warnings: usize,
-}
-
-#[derive(Serialize)]
-struct JsonOutput<'a> {
-    version: u32,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-    summary: Summary,
-}
-
-fn summary(reports: &[FileReport]) -> Summary {
-    let all = || reports.iter().flat_map(|r| &r.diagnostics);
-    Summary {
-        files: reports.len(),
-        documents: reports.iter().map(|r| r.requests).sum(),
-        errors: all().filter(|d| d.severity == Severity::Error).count(),
-        warnings: all().filter(|d| d.severity == Severity::Warning).count(),
-    }
+pub struct Summary {
+    /// Files checked.
+    pub files: usize,
+    /// Requests checked.
+    pub documents: usize,
+    /// Findings by severity.
+    pub errors: usize,
+    pub warnings: usize,
 }
 
 fn position(r: &FileReport, offset: usize) -> Position {
@@ -93,31 +80,62 @@ pub fn json_lines(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()
     Ok(())
 }
 
-/// Writes the JSON contract.
-pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
-    let diagnostics = json_diagnostics(reports).collect();
-    let doc = JsonOutput {
-        version: 1,
-        diagnostics,
-        summary: summary(reports),
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
-    writeln!(out)
+/// Writes the beginning of the JSON contract; then [`json_file`] for every file, then
+/// [`json_end`]. The output is the same as pretty-printing the whole object at once.
+pub fn json_begin(out: &mut impl Write) -> io::Result<()> {
+    write!(out, "{{\n  \"version\": 1,\n  \"diagnostics\": [")
 }
 
-struct Style {
-    color: bool,
+/// Writes one file's findings of the JSON contract; `first` says whether none was written yet
+/// (and becomes false once one is).
+pub fn json_file(out: &mut impl Write, r: &FileReport, first: &mut bool) -> io::Result<()> {
+    for d in json_diagnostics(std::slice::from_ref(r)) {
+        let text = serde_json::to_string_pretty(&d).map_err(io::Error::other)?;
+        out.write_all(if *first { b"\n" } else { b",\n" })?;
+        *first = false;
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            write!(out, "    {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Ends the JSON contract with its summary.
+pub fn json_end(out: &mut impl Write, summary: &Summary, first: bool) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
+    if !first {
+        write!(out, "\n  ")?;
+    }
+    write!(out, "],\n  \"summary\": ")?;
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            write!(out, "\n  ")?;
+        }
+        write!(out, "{line}")?;
+    }
+    writeln!(out, "\n}}")
+}
+
+/// Colours for human output.
+pub struct Style {
+    /// Whether to colour at all.
+    pub color: bool,
 }
 
 impl Style {
-    fn paint(&self, code: &str, s: &str) -> String {
+    /// `s` in the ANSI style `code` (when colouring).
+    pub fn paint(&self, code: &str, s: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
             s.to_owned()
         }
     }
-    fn severity(&self, sev: Severity) -> String {
+    /// A severity's name, coloured.
+    pub fn severity(&self, sev: Severity) -> String {
         let code = match sev {
             Severity::Error => "1;31",
             Severity::Warning => "1;33",
@@ -168,6 +186,7 @@ fn redact(text: &str, offset: usize, redactions: &[std::ops::Range<usize>]) -> S
 
 /// The width of the line-number gutter for a diagnostic's snippet.
 fn gutter(r: &FileReport, d: &Diagnostic) -> usize {
+    // The widest line number shown (with the report's line offset).
     let first = r.position(d.span.start).line as usize;
     let last = (r.position(d.span.end).line as usize).min(first + 2);
     last.to_string().len()
@@ -183,8 +202,10 @@ fn snippet(
     if r.text.is_empty() {
         return Ok(());
     }
-    let start = r.position(d.span.start);
-    let end = r.position(d.span.end);
+    // Lines of `text` (0-based) for the index; the numbers shown add the report's line offset.
+    let start = r.line_index.line_col(&r.text, d.span.start);
+    let end = r.line_index.line_col(&r.text, d.span.end);
+    let shift = r.line_offset as usize;
     let first = start.line as usize - 1;
     // Show at most 3 lines of a multi-line span.
     let last = (end.line as usize - 1).min(first + 2);
@@ -199,7 +220,7 @@ fn snippet(
         writeln!(
             out,
             "{} {bar} {shown}",
-            st.paint("1;34", &format!("{:>width$}", line + 1))
+            st.paint("1;34", &format!("{:>width$}", line + 1 + shift))
         )?;
         let chars = shown.chars().count();
         let from = if line == first {
@@ -232,54 +253,55 @@ fn snippet(
     Ok(())
 }
 
-/// Writes human-readable findings and a summary line.
-pub fn human(out: &mut impl Write, reports: &[FileReport], color: bool) -> io::Result<()> {
-    let st = Style { color };
-    for r in reports {
-        for d in &r.diagnostics {
-            let pos = r.position(d.span.start);
+/// Writes one file's findings, human-readable.
+pub fn human_file(out: &mut impl Write, r: &FileReport, st: &Style) -> io::Result<()> {
+    for d in &r.diagnostics {
+        let pos = r.position(d.span.start);
+        writeln!(
+            out,
+            "{}{} {}",
+            st.severity(d.severity),
+            st.paint("1", &format!("[{}]:", d.code)),
+            st.paint("1", &d.message)
+        )?;
+        let w = gutter(r, d);
+        let pad = " ".repeat(w);
+        writeln!(
+            out,
+            "{pad}{} {}:{}:{}",
+            st.paint("1;34", "-->"),
+            r.path,
+            pos.line,
+            pos.column
+        )?;
+        snippet(out, r, d, st, w)?;
+        for rel in &d.related {
+            // A note in another file carries its own position.
+            let p = match rel.position {
+                Some((line, column)) => runcommand_document::LineCol { line, column },
+                None => r.position(rel.span.start),
+            };
+            let path = rel.path.as_deref().unwrap_or(&r.path);
             writeln!(
                 out,
-                "{}{} {}",
-                st.severity(d.severity),
-                st.paint("1", &format!("[{}]:", d.code)),
-                st.paint("1", &d.message)
+                "{pad} = note: {} ({path}:{}:{})",
+                rel.message, p.line, p.column
             )?;
-            let w = gutter(r, d);
-            let pad = " ".repeat(w);
-            writeln!(
-                out,
-                "{pad}{} {}:{}:{}",
-                st.paint("1;34", "-->"),
-                r.path,
-                pos.line,
-                pos.column
-            )?;
-            snippet(out, r, d, &st, w)?;
-            for rel in &d.related {
-                // A note in another file carries its own position.
-                let p = match rel.position {
-                    Some((line, column)) => runcommand_document::LineCol { line, column },
-                    None => r.position(rel.span.start),
-                };
-                let path = rel.path.as_deref().unwrap_or(&r.path);
-                writeln!(
-                    out,
-                    "{pad} = note: {} ({path}:{}:{})",
-                    rel.message, p.line, p.column
-                )?;
-            }
-            if let Some(h) = &d.help {
-                writeln!(out, "{pad} = help: {h}")?;
-            }
-            if let Some(status) = d.http_status() {
-                let message = runcommand_catalog::code(d.code).map_or("", |c| c.message);
-                writeln!(out, "{pad} = the API answers HTTP {status}: {message}")?;
-            }
-            writeln!(out)?;
         }
+        if let Some(h) = &d.help {
+            writeln!(out, "{pad} = help: {h}")?;
+        }
+        if let Some(status) = d.http_status() {
+            let message = runcommand_catalog::code(d.code).map_or("", |c| c.message);
+            writeln!(out, "{pad} = the API answers HTTP {status}: {message}")?;
+        }
+        writeln!(out)?;
     }
-    let s = summary(reports);
+    Ok(())
+}
+
+/// Writes the last line of human output: the totals.
+pub fn human_total(out: &mut impl Write, s: &Summary, st: &Style) -> io::Result<()> {
     let files = if s.files == 1 { "file" } else { "files" };
     let requests = if s.documents == 1 {
         "request"

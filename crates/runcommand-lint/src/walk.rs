@@ -1,12 +1,28 @@
-//! Turning the paths on the command line into inputs: files as given, directories walked
-//! recursively (sorted, symlinks to directories not followed, so no loop), keeping `.yaml`, `.yml`
-//! and `.json` files. Unreadable paths become `Lint.Io` inputs so they are reported with the rest.
-//! A filter (the configuration's `include`/`exclude`) decides which paths are kept.
+//! Turning the paths on the command line into sources: files as given, directories walked.
+//!
+//! A directory is walked in parallel by the `ignore` crate (the walker of ripgrep):
+//! - `.gitignore` (inside a Git repository or not), `.git/info/exclude`, the global Git excludes
+//!   file and `.ignore` files are honoured, in the directory and its parents; `--no-ignore` turns
+//!   them all off. Hidden files are walked (a `.github/` folder may hold requests); `.git`,
+//!   `.hg`, `.svn` and `node_modules` directories never are;
+//! - files named `*.yaml`, `*.yml`, `*.json` (request files) and `*.jsonl`, `*.ndjson` (request
+//!   logs) are kept, any case; the configuration's `include`/`exclude` is applied as the walk
+//!   goes (an excluded directory is not entered). Whether a kept file holds requests is decided
+//!   later, from its content (`runcommand_rules::detect`): a walked file that does not look like
+//!   one is skipped;
+//! - symbolic links are followed, so a linked folder of requests is checked; a link that leads
+//!   back to one of its own ancestors (a loop) is reported once, where it is met, and not
+//!   followed; a broken link, a directory that cannot be read, and a special file (FIFO, socket,
+//!   device) named like a request are reported once each and never opened. The walk goes on.
+//!
+//! The walk only collects paths (about a hundred bytes each); they are sorted so that output
+//! and "first"/"later" in the cross-request checks do not depend on thread timing. Reading and
+//! checking happen afterwards, streamed (see `check`).
 
 use std::path::Path;
+use std::sync::Mutex;
 
-use runcommand_document::Format;
-use runcommand_rules::{Content, Input};
+use ignore::{WalkBuilder, WalkState};
 
 /// What the filter is asked about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,25 +31,221 @@ pub enum Seen {
     Named,
     /// A directory met in a walk (skipping it skips everything under it).
     Dir,
-    /// A `.yaml`, `.yml` or `.json` file met in a walk.
+    /// A request file met in a walk.
     File,
 }
 
-/// What a command-line path produced.
-pub struct Found {
-    /// The inputs, in sorted order.
-    pub inputs: Vec<Input>,
-    /// Whether some path could not be read (exit status 2).
-    pub unreadable: bool,
+/// One thing to check.
+#[derive(Debug)]
+pub enum Source {
+    /// A file, named on the command line (always checked) or met in a walk (checked when it
+    /// looks like a request file).
+    File {
+        /// The path as given or as walked.
+        path: String,
+        /// Named on the command line.
+        named: bool,
+        /// Its size when walked (for the progress bar; 0 if unknown).
+        size: u64,
+    },
+    /// A path that cannot be walked or read (`Lint.Io`, reported once).
+    Problem {
+        /// The path.
+        path: String,
+        /// Why.
+        message: String,
+        /// Whether something could not be read (exit status 2); a symlink loop loses nothing.
+        unreadable: bool,
+    },
 }
 
-fn is_request_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+impl Source {
+    /// The path.
+    pub fn path(&self) -> &str {
+        match self {
+            Source::File { path, .. } | Source::Problem { path, .. } => path,
+        }
+    }
 }
 
-fn read(path: &str, max: u64) -> Content {
+/// Whether a file name is one of a request file or a request log.
+pub fn is_request_file(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "yaml" | "yml" | "json" | "jsonl" | "ndjson"
+        )
+    })
+}
+
+/// Directories no walk enters.
+const NEVER_WALKED: &[&str] = &[".git", ".hg", ".svn", "node_modules"];
+
+/// Walk settings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WalkOptions {
+    /// Do not honour `.gitignore`, `.ignore` and Git's exclude files.
+    pub no_ignore: bool,
+}
+
+/// The path of an `ignore` error and its message.
+fn describe(err: &ignore::Error) -> (Option<String>, String, bool) {
+    match err {
+        ignore::Error::Loop { ancestor, child } => (
+            Some(child.display().to_string()),
+            format!(
+                "symbolic link loop: {} leads back to its ancestor {}; not followed",
+                child.display(),
+                ancestor.display()
+            ),
+            false,
+        ),
+        ignore::Error::WithPath { path, err } => {
+            let (_, message, unreadable) = describe(err);
+            (
+                Some(path.display().to_string()),
+                format!("cannot read {}: {message}", path.display()),
+                unreadable,
+            )
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            describe(err)
+        }
+        ignore::Error::Partial(errs) => match errs.first() {
+            Some(e) => describe(e),
+            None => (None, err.to_string(), true),
+        },
+        other => (None, other.to_string(), true),
+    }
+}
+
+/// The filter: `Ok(true)` to keep a path; an error stops the walk (a bad configuration file).
+pub type Filter<'a, E> = dyn Fn(&Path, Seen) -> Result<bool, E> + Sync + 'a;
+
+/// Collects the sources for one command-line path, sorted by path. `keep` decides which paths
+/// are kept; its first error stops the walk and is returned.
+pub fn collect<E: Send>(
+    path: &str,
+    options: WalkOptions,
+    keep: &Filter<'_, E>,
+) -> Result<Vec<Source>, E> {
+    if !keep(Path::new(path), Seen::Named)? {
+        return Ok(Vec::new());
+    }
+    match std::fs::metadata(path) {
+        Err(e) => Ok(vec![Source::Problem {
+            path: path.to_owned(),
+            message: format!("cannot read {path}: {e}"),
+            unreadable: true,
+        }]),
+        Ok(meta) if !meta.is_dir() => Ok(vec![Source::File {
+            path: path.to_owned(),
+            named: true,
+            size: meta.len(),
+        }]),
+        Ok(_) => walk(path, options, keep),
+    }
+}
+
+fn walk<E: Send>(root: &str, options: WalkOptions, keep: &Filter<'_, E>) -> Result<Vec<Source>, E> {
+    let found: Mutex<Vec<Source>> = Mutex::new(Vec::new());
+    let failed: Mutex<Option<E>> = Mutex::new(None);
+    let on = !options.no_ignore;
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .parents(on)
+        .ignore(on)
+        .git_ignore(on)
+        .git_global(on)
+        .git_exclude(on)
+        .require_git(false)
+        .follow_links(true)
+        .filter_entry(|e| {
+            !(e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir())
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| NEVER_WALKED.contains(&n)))
+        });
+    let push = |s: Source| {
+        if let Ok(mut v) = found.lock() {
+            v.push(s);
+        }
+    };
+    let fail = |e: E| {
+        if let Ok(mut f) = failed.lock()
+            && f.is_none()
+        {
+            *f = Some(e);
+        }
+        WalkState::Quit
+    };
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let (path, message, unreadable) = describe(&err);
+                    push(Source::Problem {
+                        path: path.unwrap_or_else(|| root.to_owned()),
+                        message,
+                        unreadable,
+                    });
+                    return WalkState::Continue;
+                }
+            };
+            if entry.depth() == 0 {
+                return WalkState::Continue;
+            }
+            let path = entry.path();
+            let Some(ft) = entry.file_type() else {
+                return WalkState::Continue;
+            };
+            if ft.is_dir() {
+                return match keep(path, Seen::Dir) {
+                    Ok(true) => WalkState::Continue,
+                    Ok(false) => WalkState::Skip,
+                    Err(e) => fail(e),
+                };
+            }
+            if !is_request_file(path) {
+                return WalkState::Continue;
+            }
+            match keep(path, Seen::File) {
+                Ok(true) => {}
+                Ok(false) => return WalkState::Continue,
+                Err(e) => return fail(e),
+            }
+            let shown = path.display().to_string();
+            if ft.is_file() {
+                let size = entry.metadata().map_or(0, |m| m.len());
+                push(Source::File {
+                    path: shown,
+                    named: false,
+                    size,
+                });
+            } else {
+                push(Source::Problem {
+                    message: format!("{shown} is not a regular file; it was not opened"),
+                    path: shown,
+                    unreadable: true,
+                });
+            }
+            WalkState::Continue
+        })
+    });
+    if let Some(e) = failed.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    let mut sources = found.into_inner().unwrap_or_default();
+    sources.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(sources)
+}
+
+/// Reads a file for checking: its bytes, or why not (`Lint.Io`, `Lint.FileTooLarge`).
+pub fn read(path: &str, max: u64) -> runcommand_rules::Content {
+    use runcommand_rules::Content;
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return Content::Unreadable(format!("cannot read {path}: {e}")),
@@ -48,91 +260,5 @@ fn read(path: &str, max: u64) -> Content {
         Ok(b) if b.len() as u64 > max => Content::TooLarge(b.len() as u64),
         Ok(b) => Content::Bytes(b),
         Err(e) => Content::Unreadable(format!("cannot read {path}: {e}")),
-    }
-}
-
-fn input(path: String, max: u64) -> Input {
-    let content = read(&path, max);
-    Input {
-        format: Format::from_path(&path),
-        path,
-        content,
-    }
-}
-
-/// Collects the inputs for one command-line path; `keep` says which paths to keep.
-pub fn collect(path: &str, max: u64, keep: &mut dyn FnMut(&Path, Seen) -> bool) -> Found {
-    if !keep(Path::new(path), Seen::Named) {
-        return Found {
-            inputs: Vec::new(),
-            unreadable: false,
-        };
-    }
-    let meta = std::fs::metadata(path);
-    let Ok(meta) = meta else {
-        let why = meta.err().map_or_else(String::new, |e| e.to_string());
-        return Found {
-            inputs: vec![Input {
-                path: path.to_owned(),
-                format: Format::from_path(path),
-                content: Content::Unreadable(format!("cannot read {path}: {why}")),
-            }],
-            unreadable: true,
-        };
-    };
-    if !meta.is_dir() {
-        let i = input(path.to_owned(), max);
-        let unreadable = matches!(i.content, Content::Unreadable(_));
-        return Found {
-            inputs: vec![i],
-            unreadable,
-        };
-    }
-    let mut files = Vec::new();
-    let mut unreadable = false;
-    let mut problems = Vec::new();
-    let mut stack = vec![std::path::PathBuf::from(path)];
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) => {
-                unreadable = true;
-                problems.push(Input {
-                    path: dir.display().to_string(),
-                    format: Format::Yaml,
-                    content: Content::Unreadable(format!(
-                        "cannot read directory {}: {e}",
-                        dir.display()
-                    )),
-                });
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let p = entry.path();
-            let Ok(ft) = entry.file_type() else {
-                continue;
-            };
-            if ft.is_dir() {
-                if keep(&p, Seen::Dir) {
-                    stack.push(p);
-                }
-            // Files, symlinks and special files (a FIFO, a socket) named like requests: a
-            // special file is reported by `read` as not a regular file, never opened.
-            } else if is_request_file(&p) && keep(&p, Seen::File) {
-                files.push(p.display().to_string());
-            }
-        }
-    }
-    files.sort();
-    let inputs: Vec<Input> = files.into_iter().map(|f| input(f, max)).collect();
-    unreadable |= inputs
-        .iter()
-        .any(|i| matches!(i.content, Content::Unreadable(_)));
-    let mut all = problems;
-    all.extend(inputs);
-    Found {
-        inputs: all,
-        unreadable,
     }
 }

@@ -4,11 +4,11 @@
 //! This is the one cross-request check, so it is not a per-request rule. While a file is checked,
 //! each request with a non-empty `ClientToken` string leaves a small [`TokenUse`] in its report:
 //! the token, a 64-bit fingerprint of its other parameters and the token's span (never the
-//! request itself). [`cross_check`] then walks the reports in path order (and each file's requests
-//! in order): the first use of a token defines it; a later use with another fingerprint gets the
-//! finding on its `ClientToken` value, with the first use as related information (with its path
-//! and position when it is in another file). The index is consumed by the pass, so running it
-//! twice cannot report twice.
+//! request itself). The cross-request pass ([`crate::cross`]) then walks the reports in path order
+//! (and each file's requests in order): the first use of a token defines it; a later use with
+//! another fingerprint gets the finding on its `ClientToken` value, with the first use as related
+//! information (with its path and position when it is in another report). The records are
+//! consumed by the pass, so running it twice cannot report twice.
 //!
 //! The fingerprint (FNV-1a over a canonical form) covers every parameter given except
 //! `ClientToken`, in name order, by typed value: `Timeout: 60` equals `Timeout: "60"`,
@@ -18,13 +18,10 @@
 //! Parameters that are not given are not filled with defaults (choice): the request as sent is
 //! what the service compares.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use runcommand_document::{Node, ScalarKind, Value};
 
-use crate::FileReport;
-use crate::diagnostic::{Diagnostic, Related};
 use crate::request::{PValue, Request};
 use crate::rules::parameters::{Read, read};
 
@@ -42,10 +39,10 @@ pub struct TokenUse {
 }
 
 /// FNV-1a, 64 bits: stable, dependency-free, good enough to tell requests apart.
-struct Fnv(u64);
+pub(crate) struct Fnv(pub(crate) u64);
 
 impl Fnv {
-    fn new() -> Fnv {
+    pub(crate) fn new() -> Fnv {
         Fnv(0xcbf2_9ce4_8422_2325)
     }
     fn bytes(&mut self, b: &[u8]) {
@@ -56,7 +53,7 @@ impl Fnv {
     }
     /// A tagged, length-prefixed field, so that different sequences never collide by
     /// concatenation.
-    fn field(&mut self, tag: u8, b: &[u8]) {
+    pub(crate) fn field(&mut self, tag: u8, b: &[u8]) {
         self.bytes(&[tag]);
         self.bytes(&(b.len() as u64).to_le_bytes());
         self.bytes(b);
@@ -166,83 +163,4 @@ pub(crate) fn token_use(req: &Request<'_>) -> Option<TokenUse> {
         fingerprint: fingerprint(req),
         span: t.span(),
     })
-}
-
-/// The cross-request pass over `reports` (any order; walked in path order): reports
-/// `IdempotentParameterMismatch` and consumes every report's `client_tokens`.
-pub fn cross_check(reports: &mut [FileReport]) {
-    let mut order: Vec<usize> = (0..reports.len()).collect();
-    order.sort_by(|&a, &b| {
-        let pa = reports.get(a).map(|r| r.path.as_str());
-        let pb = reports.get(b).map(|r| r.path.as_str());
-        pa.cmp(&pb).then(a.cmp(&b))
-    });
-    let mut found: Vec<(usize, Diagnostic)> = Vec::new();
-    {
-        // token -> (report, use) of its first use
-        let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
-        for &ri in &order {
-            let Some(report) = reports.get(ri) else {
-                continue;
-            };
-            for (ui, u) in report.client_tokens.iter().enumerate() {
-                let Some(&(fr, fu)) = first.get(u.token.as_str()) else {
-                    first.insert(u.token.as_str(), (ri, ui));
-                    continue;
-                };
-                let Some(earlier_report) = reports.get(fr) else {
-                    continue;
-                };
-                let Some(earlier) = earlier_report.client_tokens.get(fu) else {
-                    continue;
-                };
-                if earlier.fingerprint == u.fingerprint {
-                    continue; // an idempotent retry
-                }
-                let related = if fr == ri {
-                    Related {
-                        path: None,
-                        span: earlier.span.clone(),
-                        position: None,
-                        message: "the token is first used here".into(),
-                    }
-                } else {
-                    let p = earlier_report.position(earlier.span.start);
-                    Related {
-                        path: Some(earlier_report.path.clone()),
-                        span: earlier.span.clone(),
-                        position: Some((p.line, p.column)),
-                        message: format!("the token is first used in {}", earlier_report.path),
-                    }
-                };
-                let mut d = Diagnostic::new(
-                    "IdempotentParameterMismatch",
-                    u.span.clone(),
-                    "this ClientToken is already used by an earlier request with different parameters; the API rejects the later call",
-                )
-                .param("ClientToken")
-                .help("use a new ClientToken (e.g. a fresh UUID) for a different request; reuse a token only to retry the identical request");
-                d.document = u.document;
-                d.related.push(related);
-                found.push((ri, d));
-            }
-        }
-    }
-    for r in reports.iter_mut() {
-        r.client_tokens = Vec::new();
-    }
-    let mut touched = Vec::new();
-    for (ri, d) in found {
-        if let Some(r) = reports.get_mut(ri) {
-            r.diagnostics.push(d);
-            touched.push(ri);
-        }
-    }
-    touched.sort_unstable();
-    touched.dedup();
-    for ri in touched {
-        if let Some(r) = reports.get_mut(ri) {
-            crate::sort(&mut r.diagnostics);
-        }
-    }
 }

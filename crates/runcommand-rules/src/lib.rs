@@ -20,12 +20,15 @@
 
 #![forbid(unsafe_code)]
 
+mod cross;
 pub mod detect;
 pub mod diagnostic;
 mod idempotency;
 pub mod oos;
+pub mod records;
 pub mod request;
 pub mod rules;
+mod saved_command;
 mod suggest;
 pub mod suppression;
 
@@ -34,8 +37,10 @@ use std::ops::Range;
 use rayon::prelude::*;
 use runcommand_document::{Format, LineIndex, LoadErrorKind, LoadOptions, Node, Value};
 
+pub use cross::{CrossIndex, cross_check};
 pub use diagnostic::{Diagnostic, Fix, Related, Severity};
-pub use idempotency::{TokenUse, cross_check};
+pub use idempotency::TokenUse;
+pub use saved_command::SavedUse;
 pub use suggest::did_you_mean;
 
 /// Engine settings.
@@ -77,8 +82,13 @@ pub struct FileReport {
     /// Byte ranges of every credential found in `text`, sorted and merged: reporters must mask
     /// them wherever they print source text.
     pub redactions: Vec<Range<usize>>,
-    /// The `ClientToken` uses awaiting the cross-request pass ([`cross_check`] consumes them).
+    /// The `ClientToken` uses awaiting the cross-request pass ([`CrossIndex`] consumes them).
     pub client_tokens: Vec<TokenUse>,
+    /// The saved commands (`KeepCommand: true` with a `Name`) awaiting the cross-request pass.
+    pub saved_commands: Vec<SavedUse>,
+    /// Lines before `text` in the file it comes from: 0 for a whole file, `n - 1` for line `n`
+    /// of a JSON Lines file. [`FileReport::position`] adds it.
+    pub line_offset: u32,
     /// The file's suppression comments awaiting [`apply_suppressions`] (which empties this).
     pub suppressions: Vec<suppression::Suppression>,
 }
@@ -95,13 +105,18 @@ impl FileReport {
             looks_like_request: true,
             redactions: Vec::new(),
             client_tokens: Vec::new(),
+            saved_commands: Vec::new(),
+            line_offset: 0,
             suppressions: Vec::new(),
         }
     }
 
-    /// 1-based line and column (characters) of a byte offset.
+    /// 1-based line (in the whole file, see [`FileReport::line_offset`]) and column
+    /// (characters) of a byte offset of `text`.
     pub fn position(&self, offset: usize) -> runcommand_document::LineCol {
-        self.line_index.line_col(&self.text, offset)
+        let mut p = self.line_index.line_col(&self.text, offset);
+        p.line = p.line.saturating_add(self.line_offset);
+        p
     }
 }
 
@@ -154,13 +169,64 @@ pub fn check_single_with(
     format: Format,
     options: &Options,
 ) -> FileReport {
+    check_loaded(path, load_bytes(bytes, format), options, Mode::File)
+}
+
+/// Loads bytes with the engine's nesting cap.
+pub(crate) fn load_bytes(bytes: &[u8], format: Format) -> runcommand_document::LoadedFile {
     let max_depth = usize::try_from(runcommand_catalog::limits::NESTING_MAX).unwrap_or(256);
-    let loaded = runcommand_document::load(bytes, format, LoadOptions { max_depth });
+    runcommand_document::load(bytes, format, LoadOptions { max_depth })
+}
+
+/// Reads and parses a file without running any rule: the report holds only what loading found
+/// (`Lint.Syntax`, `Lint.Encoding`) and the content test. The floor that the benchmarks compare
+/// a full check with.
+pub fn parse_only(path: &str, bytes: &[u8], format: Format) -> FileReport {
+    let loaded = load_bytes(bytes, format);
+    let mut report = FileReport::failed(path, "Lint.Syntax", String::new());
+    report.diagnostics.clear();
+    if let Some(e) = &loaded.error {
+        let code = match e.kind {
+            LoadErrorKind::Encoding => "Lint.Encoding",
+            LoadErrorKind::Syntax => "Lint.Syntax",
+        };
+        let span = clamp(e.span.clone(), loaded.text.len());
+        report
+            .diagnostics
+            .push(Diagnostic::new(code, span, e.message.clone()));
+    }
+    let roots = loaded.documents.iter().filter_map(|d| d.root.as_ref());
+    report.looks_like_request = detect::roots_look_like_requests(roots)
+        || (loaded.error.is_some() && detect::text_looks_like_request(&loaded.text));
+    report.requests = loaded.documents.len();
+    report.line_index = loaded.line_index;
+    report.text = loaded.text;
+    report
+}
+
+/// What the top nodes of a loaded text are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// A request file: requests, arrays of requests, OOS templates.
+    File,
+    /// One record of a request log ([`records`]): a request or an audit event.
+    Record,
+}
+
+/// Checks a loaded text: every request in it with every per-request rule.
+pub(crate) fn check_loaded(
+    path: &str,
+    loaded: runcommand_document::LoadedFile,
+    options: &Options,
+    mode: Mode,
+) -> FileReport {
     let mut diagnostics = Vec::new();
-    let mut client_tokens = Vec::new();
+    let mut uses = CrossUses::default();
     let mut requests = 0usize;
     // An OOS template without RunCommand steps holds nothing to check and is no empty file.
     let mut saw_template = false;
+    // The request nodes of a record (for the content test).
+    let mut chosen: Vec<&Node> = Vec::new();
     let text = loaded.text.as_str();
     for doc in &loaded.documents {
         let Some(root) = &doc.root else {
@@ -172,7 +238,17 @@ pub fn check_single_with(
             _ => vec![root],
         };
         for node in items {
-            if oos::is_template(node) {
+            let node = match mode {
+                Mode::File => node,
+                Mode::Record => match records::request_of(node) {
+                    Some(n) => {
+                        chosen.push(n);
+                        n
+                    }
+                    None => continue,
+                },
+            };
+            if mode == Mode::File && oos::is_template(node) {
                 saw_template = true;
                 requests += oos::check_template(text, node, requests, options, &mut diagnostics);
                 continue;
@@ -180,13 +256,7 @@ pub fn check_single_with(
             let index = requests;
             requests += 1;
             let start = diagnostics.len();
-            client_tokens.extend(check_request_indexed(
-                text,
-                node,
-                index,
-                options,
-                &mut diagnostics,
-            ));
+            check_request_indexed(text, node, index, options, &mut diagnostics, &mut uses);
             for d in diagnostics.get_mut(start..).into_iter().flatten() {
                 d.document = index;
             }
@@ -200,7 +270,7 @@ pub fn check_single_with(
         let mut d = Diagnostic::new(code, clamp(e.span.clone(), text.len()), e.message.clone());
         d.document = requests;
         diagnostics.push(d);
-    } else if requests == 0 && !saw_template {
+    } else if requests == 0 && !saw_template && mode == Mode::File {
         diagnostics.push(
             Diagnostic::new("Lint.EmptyDocument", 0..0, "the file holds no request").help(
                 "a request is a mapping of RunCommand parameters, e.g. `RegionId: cn-hangzhou`",
@@ -210,9 +280,17 @@ pub fn check_single_with(
     sort(&mut diagnostics);
     let redactions = redactions(&diagnostics);
     scrub(text, &redactions, &mut diagnostics);
-    let roots = loaded.documents.iter().filter_map(|d| d.root.as_ref());
-    let looks_like_request = detect::roots_look_like_requests(roots)
-        || (loaded.error.is_some() && detect::text_looks_like_request(&loaded.text));
+    let looks_like_request = match mode {
+        Mode::File => {
+            let roots = loaded.documents.iter().filter_map(|d| d.root.as_ref());
+            detect::roots_look_like_requests(roots)
+                || (loaded.error.is_some() && detect::text_looks_like_request(&loaded.text))
+        }
+        Mode::Record => {
+            detect::roots_look_like_requests(chosen)
+                || (loaded.error.is_some() && detect::text_looks_like_request(&loaded.text))
+        }
+    };
     let suppressions = suppression::read(&loaded);
     FileReport {
         path: path.to_owned(),
@@ -222,9 +300,18 @@ pub fn check_single_with(
         diagnostics,
         requests,
         redactions,
-        client_tokens,
+        client_tokens: uses.tokens,
+        saved_commands: uses.saved,
+        line_offset: 0,
         suppressions,
     }
+}
+
+/// What the requests of a text leave for the cross-request pass.
+#[derive(Default)]
+struct CrossUses {
+    tokens: Vec<TokenUse>,
+    saved: Vec<SavedUse>,
 }
 
 /// Applies each report's suppression comments ([`suppression`]) to its findings, once every
@@ -366,20 +453,25 @@ fn clamp(r: Range<usize>, len: usize) -> Range<usize> {
 
 /// Checks one request node with every rule.
 pub fn check_request(text: &str, node: &Node, index: usize, out: &mut Vec<Diagnostic>) {
-    let _ = check_request_indexed(text, node, index, &Options::default(), out);
+    let mut uses = CrossUses::default();
+    check_request_indexed(text, node, index, &Options::default(), out, &mut uses);
 }
 
-/// Checks one request node with every rule; returns its `ClientToken` use for the cross pass.
+/// Checks one request node with every rule; keeps what the cross pass needs in `uses`.
 fn check_request_indexed(
     text: &str,
     node: &Node,
     index: usize,
     options: &Options,
     out: &mut Vec<Diagnostic>,
-) -> Option<TokenUse> {
-    let req = request::build(text, node, index, out).request?;
+    uses: &mut CrossUses,
+) {
+    let Some(req) = request::build(text, node, index, out).request else {
+        return;
+    };
     run_rules(&req, options, out);
-    idempotency::token_use(&req)
+    uses.tokens.extend(idempotency::token_use(&req));
+    uses.saved.extend(saved_command::saved_use(&req));
 }
 
 /// Runs every per-request rule on a built request.

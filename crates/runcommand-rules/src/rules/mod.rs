@@ -76,8 +76,9 @@ pub static STRUCTURAL_CODES: &[&str] = &[
     "Lint.TypeMismatch",
     "Lint.MixedParameterForms",
     "Lint.UnsupportedAction",
-    // The cross-request pass (`idempotency`).
+    // The cross-request pass (`cross`: `idempotency`, `saved_command`).
     "IdempotentParameterMismatch",
+    "Lint.DuplicateSavedCommand",
     // Suppression comments (`suppression`).
     "Lint.InvalidSuppression",
     "Lint.UnusedSuppression",
