@@ -376,7 +376,7 @@ fn check_job(job: Job, max: u64, parse_only: bool) -> Done {
             format,
             content,
         } => {
-            let content = content.unwrap_or_else(|| walk::read(&path, max));
+            let content = content.unwrap_or_else(|| walk::read(&path, max, !job.named));
             unreadable = matches!(content, Content::Unreadable(_));
             let len = match &content {
                 Content::Bytes(b) => b.len() as u64,

@@ -132,6 +132,8 @@ impl CrossIndex {
         }
         let mut recorded = false;
         let mut found = Vec::new();
+        // Requests the API rejects (a reused token) save no command.
+        let mut rejected: Vec<usize> = Vec::new();
         for u in tokens {
             let key = hash_str(&u.token);
             match self.tokens.get(&key) {
@@ -153,10 +155,14 @@ impl CrossIndex {
                     d.document = u.document;
                     d.related.push(related);
                     found.push(d);
+                    rejected.push(u.document);
                 }
             }
         }
         for s in saved {
+            if rejected.contains(&s.document) {
+                continue;
+            }
             match self.saved.get(&s.key) {
                 None => {
                     let f = CrossIndex::first(report, id, s.token, s.span.start);

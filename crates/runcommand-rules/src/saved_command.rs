@@ -14,6 +14,8 @@
 //! - a later request carrying the same non-empty `ClientToken` as the first is a retry of the
 //!   same call (or is rejected by `IdempotentParameterMismatch`): it saves no second command, so
 //!   it is not reported;
+//! - a request rejected for `IdempotentParameterMismatch` saves nothing: it is neither reported
+//!   nor taken as the first;
 //! - the first request in path order (then request order within a file) is the one kept.
 
 use std::ops::Range;
