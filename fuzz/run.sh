@@ -18,7 +18,8 @@ fi
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   case "$t" in
-    loader_yaml|pipeline) cp ../fixtures/*/*.yaml "corpus/$t/" 2>/dev/null || true ;;
+    loader_yaml) cp ../fixtures/*/*.yaml "corpus/$t/" 2>/dev/null || true ;;
+    pipeline) cp ../fixtures/*/*.yaml ../examples/*.jsonl "corpus/$t/" 2>/dev/null || true ;;
     loader_json) cp ../fixtures/*/*.json "corpus/$t/" 2>/dev/null || true ;;
     frequency) printf '%s' '0 15 10 ? * 6#3 Asia/Shanghai' > "corpus/$t/a"; printf '%s' 'rate(5m)' > "corpus/$t/b"; printf '%s' 'at(2030-01-01 00:00:00 GMT+8:00)' > "corpus/$t/c" ;;
     template) printf '%s' 'echo {{name}} {{ACS::InstanceId}} {{oos-secret:pw}} {{.Go}}' > "corpus/$t/a" ;;

@@ -184,6 +184,34 @@ fn redact(text: &str, offset: usize, redactions: &[std::ops::Range<usize>]) -> S
         .collect()
 }
 
+/// Lines longer than this many characters (a request log's record, a minified JSON file) are
+/// shown as a window of this width around the finding.
+const SNIPPET_WIDTH: usize = 120;
+/// Characters of context kept before the finding in such a window.
+const SNIPPET_BEFORE: usize = 40;
+
+/// Cuts a long line to a window around the columns `from..to` (0-based characters), marking cut
+/// ends with `...`; returns the text and the columns moved into it.
+fn window(line: &str, from: usize, to: usize) -> (String, usize, usize) {
+    let len = line.chars().count();
+    if len <= SNIPPET_WIDTH {
+        return (line.to_owned(), from, to);
+    }
+    let start = from
+        .saturating_sub(SNIPPET_BEFORE)
+        .min(len.saturating_sub(SNIPPET_WIDTH));
+    let end = (start + SNIPPET_WIDTH).min(len);
+    let mut out = String::new();
+    let lead = if start > 0 { "..." } else { "" };
+    out.push_str(lead);
+    out.extend(line.chars().skip(start).take(end - start));
+    if end < len {
+        out.push_str("...");
+    }
+    let shift = |c: usize| c.clamp(start, end) - start + lead.len();
+    (out, shift(from), shift(to))
+}
+
 /// The width of the line-number gutter for a diagnostic's snippet.
 fn gutter(r: &FileReport, d: &Diagnostic) -> usize {
     // The widest line number shown (with the report's line offset).
@@ -217,11 +245,6 @@ fn snippet(
         };
         let text = r.text.get(range.clone()).unwrap_or("");
         let shown: String = printable(&redact(text, range.start, &r.redactions));
-        writeln!(
-            out,
-            "{} {bar} {shown}",
-            st.paint("1;34", &format!("{:>width$}", line + 1 + shift))
-        )?;
         let chars = shown.chars().count();
         let from = if line == first {
             start.column as usize - 1
@@ -233,6 +256,12 @@ fn snippet(
         } else {
             chars
         };
+        let (shown, from, to) = window(&shown, from, to);
+        writeln!(
+            out,
+            "{} {bar} {shown}",
+            st.paint("1;34", &format!("{:>width$}", line + 1 + shift))
+        )?;
         let carets = "^".repeat(to.saturating_sub(from).max(1));
         let code = match d.severity {
             Severity::Error => "1;31",
@@ -322,5 +351,33 @@ pub fn human_total(out: &mut impl Write, s: &Summary, st: &Style) -> io::Result<
             "{} error(s), {} warning(s) in {} {files} ({} {requests})",
             s.errors, s.warnings, s.files, s.documents
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_windowed_around_the_finding() {
+        let short = "Type: RunShell";
+        assert_eq!(window(short, 6, 14), (short.to_owned(), 6, 14));
+        let long: String = (0..300)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let (w, from, to) = window(&long, 200, 205);
+        assert!(w.starts_with("...") && w.ends_with("..."));
+        assert_eq!(w.chars().count(), SNIPPET_WIDTH + 6);
+        // The carets still sit under the same characters.
+        let pick = |s: &str, a: usize, b: usize| s.chars().skip(a).take(b - a).collect::<String>();
+        assert_eq!(pick(&w, from, to), pick(&long, 200, 205));
+        // Near the end: the window ends with the line.
+        let (w, from, to) = window(&long, 295, 300);
+        assert!(!w.ends_with("..."));
+        assert_eq!(pick(&w, from, to), pick(&long, 295, 300));
+        // A span running past the window is cut at its end.
+        let (w, from, to) = window(&long, 10, 290);
+        assert_eq!((from, to), (10, SNIPPET_WIDTH));
+        assert!(w.ends_with("..."));
     }
 }

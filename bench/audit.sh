@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# Batch-audit benchmark: runcommand-lint over 10,000 request files and a 1,000,000-line request log,
+# next to its own parse-only floor and to two JSON Schema validators run with a hand-written schema
+# (bench/runcommand.schema.json). See bench/README.md.
+#
+#   bench/audit.sh             # builds the release binary first
+#   bench/audit.sh --no-build  # uses target/release/runcommand-lint as it is
+#
+# Everything it makes goes under target/bench/: the corpus (regenerated only when
+# bench/gen_corpus.py changes), a venv with check-jsonschema, node_modules with ajv-cli, the raw
+# timings and audit-results.md (the Markdown table it also prints).
+#
+# Environment: RUNS (timed runs of the fast commands, default 5), SLOW_RUNS (check-jsonschema and
+# the request log, default 3), RUNCOMMAND_LINT_BIN (the binary to measure).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+CHECK_JSONSCHEMA_VERSION=0.39.0
+AJV_CLI_VERSION=5.0.0
+AJV_VERSION=8.20.0
+EXPECTED_FILES=10000
+EXPECTED_LINES=1000000
+
+build=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) build=0 ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "audit.sh: unknown argument '$arg' (usage: bench/audit.sh [--no-build])" >&2; exit 2 ;;
+  esac
+done
+
+die() { echo "audit.sh: $*" >&2; exit 2; }
+need() { command -v "$1" > /dev/null 2>&1 || die "$1 is missing: $2"; }
+need python3 "install Python 3 with its venv module (apt-get install python3 python3-venv)"
+need node "install Node.js 18 or later (apt-get install nodejs npm)"
+need npm "install npm (apt-get install npm)"
+need sha256sum "install coreutils"
+
+bench="$root/target/bench"
+corpus="$bench/corpus"
+venv="$bench/venv"
+nodedir="$bench/node"
+results="$bench/audit-results.md"
+runs="${RUNS:-5}"
+slow_runs="${SLOW_RUNS:-3}"
+mkdir -p "$bench"
+
+# --- runcommand-lint ---
+if [[ $build == 1 ]]; then
+  need cargo "install the Rust toolchain (rustup), or pass --no-build with a built binary"
+  echo "== cargo build --release -p runcommand-lint" >&2
+  cargo build --release -p runcommand-lint
+fi
+bin="${RUNCOMMAND_LINT_BIN:-$root/target/release/runcommand-lint}"
+[[ -x $bin ]] || die "no runcommand-lint binary at $bin (run without --no-build, or set RUNCOMMAND_LINT_BIN)"
+
+# --- corpus ---
+stamp="$(sha256sum bench/gen_corpus.py | cut -d' ' -f1)"
+if [[ "$(cat "$corpus/.stamp" 2> /dev/null || true)" != "$stamp" ]]; then
+  echo "== generating the corpus in target/bench/corpus (about a minute)" >&2
+  rm -rf "$corpus"
+  python3 bench/gen_corpus.py "$corpus"
+  echo "$stamp" > "$corpus/.stamp"
+else
+  echo "== corpus up to date (target/bench/corpus, generator $(cut -c1-12 <<< "$stamp"))" >&2
+fi
+
+# --- check-jsonschema (PyPI) and ajv-cli (npm), pinned ---
+if [[ "$("$venv/bin/check-jsonschema" --version 2> /dev/null || true)" != *" $CHECK_JSONSCHEMA_VERSION" ]]; then
+  echo "== installing check-jsonschema $CHECK_JSONSCHEMA_VERSION into target/bench/venv" >&2
+  rm -rf "$venv"
+  python3 -m venv "$venv" || die "python3 -m venv failed (apt-get install python3-venv)"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "check-jsonschema==$CHECK_JSONSCHEMA_VERSION" \
+    || die "pip could not install check-jsonschema==$CHECK_JSONSCHEMA_VERSION"
+fi
+node_version() { node -p "require('$nodedir/node_modules/$1/package.json').version" 2> /dev/null || true; }
+if [[ "$(node_version ajv-cli)" != "$AJV_CLI_VERSION" || "$(node_version ajv)" != "$AJV_VERSION" ]]; then
+  echo "== installing ajv-cli $AJV_CLI_VERSION (ajv $AJV_VERSION) into target/bench/node" >&2
+  mkdir -p "$nodedir"
+  npm install --prefix "$nodedir" --no-audit --no-fund --loglevel=error \
+    "ajv-cli@$AJV_CLI_VERSION" "ajv@$AJV_VERSION" > /dev/null \
+    || die "npm could not install ajv-cli@$AJV_CLI_VERSION"
+fi
+cjs="$venv/bin/check-jsonschema"
+ajv="$nodedir/node_modules/.bin/ajv"
+schema="$root/bench/runcommand.schema.json"
+[[ -x $cjs ]] || die "check-jsonschema is missing from $venv"
+[[ -x $ajv ]] || die "ajv is missing from $nodedir"
+
+hyperfine_bin="$(command -v hyperfine || true)"
+[[ -n $hyperfine_bin ]] || echo "audit.sh: hyperfine not found (apt-get install hyperfine); timing with a Python loop instead" >&2
+timebin=/usr/bin/time
+[[ -x $timebin ]] || { timebin=""; echo "audit.sh: /usr/bin/time not found (apt-get install time); measuring peak memory with Python's getrusage instead" >&2; }
+
+# All commands run from the corpus folder, on relative paths (files/..., requests.jsonl).
+cd "$corpus"
+q() { printf '%q' "$1"; }
+files_list="$bench/files.txt"
+find files -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | LC_ALL=C sort > "$files_list"
+nfiles=$(wc -l < "$files_list")
+nlines=$(wc -l < requests.jsonl)
+files_bytes=$(xargs -a "$files_list" cat | wc -c)
+jsonl_bytes=$(wc -c < requests.jsonl)
+# check-jsonschema takes every file on one command line, in one process (as people run it). The
+# list is ~360 KB, within ARG_MAX but above the 128 KB limit on one argument, so it cannot be a
+# hyperfine command string: this wrapper reads the list and execs check-jsonschema.
+cjs_wrapper="$bench/check-jsonschema-all.sh"
+cat > "$cjs_wrapper" << EOF
+#!/usr/bin/env bash
+# check-jsonschema on every file of the corpus, in one process (written by bench/audit.sh).
+mapfile -t files < $(q "$files_list")
+exec $(q "$cjs") "\$@" --schemafile $(q "$schema") "\${files[@]}"
+EOF
+chmod +x "$cjs_wrapper"
+
+cmd_floor="$(q "$bin") check --parse-only --format concise files > /dev/null"
+cmd_check="$(q "$bin") check --format concise files > /dev/null"
+cmd_cjs="$(q "$cjs_wrapper")"
+cmd_ajv="$(q "$ajv") validate --spec=draft7 -s $(q "$schema") -d 'files/**/*.{yaml,yml,json}' > /dev/null 2>&1"
+cmd_log_floor="$(q "$bin") check --parse-only --format concise requests.jsonl > /dev/null"
+cmd_log_check="$(q "$bin") check --format concise requests.jsonl > /dev/null"
+
+# --- the binary must have --parse-only and read .jsonl request logs ---
+probe="$bench/probe"
+rm -rf "$probe" && mkdir -p "$probe"
+head -n 3 requests.jsonl > "$probe/probe.jsonl"
+for args in "--parse-only $(head -n 1 "$files_list")" "--parse-only $probe/probe.jsonl" "$probe/probe.jsonl"; do
+  rc=0
+  # shellcheck disable=SC2086
+  "$bin" check --format concise $args > "$probe/out" 2>&1 || rc=$?
+  if [[ $rc -gt 1 ]]; then
+    sed 's/^/  /' "$probe/out" | head -n 5 >&2
+    die "'runcommand-lint check $args' exited $rc: this binary lacks --parse-only or .jsonl input; rebuild it"
+  fi
+done
+
+# --- coverage, outside the timings: did each tool look at every file / line? ---
+echo "== checking that every tool validates the whole corpus" >&2
+cov="$bench/coverage.txt"
+: > "$cov"
+lint_count() { # $1: path, then extra flags; prints "files documents"
+  local p=$1; shift
+  "$bin" check --format json "$@" "$p" 2> /dev/null \
+    | python3 -c 'import json,sys; s=json.load(sys.stdin)["summary"]; print(s["files"], s["documents"])' \
+    || echo "? ?"
+}
+read -r lf ld <<< "$(lint_count files)"
+read -r lpf lpd <<< "$(lint_count files --parse-only)"
+read -r llf lld <<< "$(lint_count requests.jsonl)"
+read -r llpf llpd <<< "$(lint_count requests.jsonl --parse-only)"
+echo "runcommand-lint check: $lf files, $ld requests checked (expected $nfiles)" >> "$cov"
+echo "runcommand-lint --parse-only: $lpf files, $lpd requests read (expected $nfiles)" >> "$cov"
+echo "runcommand-lint check requests.jsonl: $lld requests checked (expected $nlines lines)" >> "$cov"
+echo "runcommand-lint --parse-only requests.jsonl: $llpd requests read (expected $nlines lines)" >> "$cov"
+"$cjs_wrapper" -o json -v > "$bench/check-jsonschema.json" 2> /dev/null || true
+python3 - "$bench/check-jsonschema.json" "$nfiles" >> "$cov" << 'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+ok = set(r.get("successes", r.get("checked_paths", [])))
+bad = {e["filename"] for e in r.get("errors", [])}
+unparsed = {e["filename"] for e in r.get("parse_errors", [])}
+print(f"check-jsonschema: {len(ok | bad | unparsed)} files validated in one process: {len(ok)} valid, "
+      f"{len(bad)} invalid, {len(unparsed)} unparsable (expected {sys.argv[2]})")
+PY
+ajv_rc=0
+"$ajv" validate --spec=draft7 -s "$schema" -d 'files/**/*.{yaml,yml,json}' > "$bench/ajv.out" 2> "$bench/ajv.err" || ajv_rc=$?
+av=$(grep -c ' valid$' "$bench/ajv.out" || true)
+ai=$(grep -c ' invalid$' "$bench/ajv.err" || true)
+echo "ajv: $((av + ai)) files validated: $av valid, $ai invalid (expected $nfiles; exit $ajv_rc)" >> "$cov"
+cat "$cov" >&2
+
+# --- timings ---
+timing() { # $1: JSON out, $2: runs, then name/command pairs
+  local out=$1 n=$2; shift 2
+  if [[ -n $hyperfine_bin ]]; then
+    local args=()
+    while [[ $# -gt 0 ]]; do args+=(-n "$1" "$2"); shift 2; done
+    "$hyperfine_bin" --warmup 1 --runs "$n" -i --style basic --export-json "$out" "${args[@]}" >&2
+  else
+    python3 - "$out" "$n" "$@" << 'PY'
+import json, statistics, subprocess, sys, time
+out, runs, pairs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+results = []
+for name, cmd in zip(pairs[0::2], pairs[1::2]):
+    subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warmup
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+    m = statistics.mean(times)
+    results.append({"command": name, "mean": m, "median": statistics.median(times),
+                    "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
+                    "min": min(times), "max": max(times), "times": times})
+    print(f"{name}: median {results[-1]['median']:.3f} s over {runs} runs", file=sys.stderr)
+json.dump({"results": results}, open(out, "w"), indent=1)
+PY
+  fi
+}
+maxrss_kb() { # the command's peak RSS in KB
+  if [[ -n $timebin ]]; then
+    "$timebin" -f %M -o "$bench/maxrss" sh -c "$1" || true
+    tail -n 1 "$bench/maxrss"
+  else
+    python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1], shell=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$1"
+  fi
+}
+
+echo "== files: parse-only floor vs check" >&2
+timing "$bench/t-floor.json" "$runs" "runcommand-lint --parse-only" "$cmd_floor" "runcommand-lint check" "$cmd_check"
+echo "== files: check-jsonschema vs runcommand-lint" >&2
+timing "$bench/t-cjs.json" "$slow_runs" "check-jsonschema" "$cmd_cjs" "runcommand-lint check" "$cmd_check"
+echo "== files: ajv vs runcommand-lint" >&2
+timing "$bench/t-ajv.json" "$runs" "ajv" "$cmd_ajv" "runcommand-lint check" "$cmd_check"
+echo "== requests.jsonl: parse-only floor vs check" >&2
+timing "$bench/t-log.json" "$slow_runs" "runcommand-lint --parse-only" "$cmd_log_floor" "runcommand-lint check" "$cmd_log_check"
+echo "== requests.jsonl: peak memory" >&2
+rss_check=$(maxrss_kb "$cmd_log_check")
+rss_floor=$(maxrss_kb "$cmd_log_floor")
+
+# --- report ---
+lint_version="$("$bin" --version 2> /dev/null || echo "runcommand-lint (version unknown)")"
+cjs_version="$("$cjs" --version | sed 's/.*version //')"
+jsonschema_version="$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("jsonschema"))')"
+ajv_cli_version="$(node_version ajv-cli)"
+ajv_lib_version="$(node_version ajv)"
+hf_version="$([[ -n $hyperfine_bin ]] && "$hyperfine_bin" --version | sed 's/hyperfine //' || echo none)"
+cpu="$(grep -m1 'model name' /proc/cpuinfo 2> /dev/null | sed 's/.*: //' || echo unknown)"
+
+export BENCH="$bench" RESULTS="$results" NFILES="$nfiles" NLINES="$nlines" FILES_BYTES="$files_bytes" \
+  JSONL_BYTES="$jsonl_bytes" RSS_CHECK="$rss_check" RSS_FLOOR="$rss_floor" NPROC="$(nproc)" CPU="$cpu" \
+  HF_VERSION="$hf_version" RUNS_FAST="$runs" RUNS_SLOW="$slow_runs" LINT_VERSION="$lint_version" \
+  CJS_VERSION="$cjs_version" JSONSCHEMA_VERSION="$jsonschema_version" AJV_CLI_VERSION_USED="$ajv_cli_version" \
+  AJV_VERSION_USED="$ajv_lib_version" NODE_VERSION="$(node --version)" STAMP="$stamp" \
+  CMD_FLOOR="$cmd_floor" CMD_CHECK="$cmd_check" CMD_CJS="$cmd_cjs" CMD_AJV="$cmd_ajv" \
+  CMD_LOG_FLOOR="$cmd_log_floor" CMD_LOG_CHECK="$cmd_log_check" HOME_DIR="$root"
+python3 - << 'PY'
+import json, os
+e = os.environ
+bench = e["BENCH"]
+def med(f, name):
+    for r in json.load(open(f"{bench}/{f}"))["results"]:
+        if r["command"] == name:
+            return r["median"], r["stddev"]
+    raise SystemExit(f"no result for {name} in {f}")
+nfiles, nlines = int(e["NFILES"]), int(e["NLINES"])
+floor, floor_sd = med("t-floor.json", "runcommand-lint --parse-only")
+check, check_sd = med("t-floor.json", "runcommand-lint check")
+cjs, cjs_sd = med("t-cjs.json", "check-jsonschema")
+check_c, check_c_sd = med("t-cjs.json", "runcommand-lint check")
+ajv, ajv_sd = med("t-ajv.json", "ajv")
+check_a, check_a_sd = med("t-ajv.json", "runcommand-lint check")
+lfloor, lfloor_sd = med("t-log.json", "runcommand-lint --parse-only")
+lcheck, lcheck_sd = med("t-log.json", "runcommand-lint check")
+rss_check, rss_floor = int(e["RSS_CHECK"]) / 1024, int(e["RSS_FLOOR"]) / 1024
+
+def t(s, sd):
+    return f"{s * 1000:.0f} ms ± {sd * 1000:.0f}" if s < 10 else f"{s:.2f} s ± {sd:.2f}"
+def rate(n, s, unit):
+    return f"{n / s:,.0f} {unit}/s"
+def met(ok):
+    return "yes" if ok else "**no**"
+rows = [
+    ("files", "runcommand-lint --parse-only (floor)", t(floor, floor_sd), rate(nfiles, floor, "files"), "", "", ""),
+    ("files", "runcommand-lint check", t(check, check_sd), rate(nfiles, check, "files"),
+     f"{floor / check:.2f} (throughput check/floor)", "≥ 0.8", met(floor / check >= 0.8)),
+    ("files", "check-jsonschema (1 process)", t(cjs, cjs_sd), rate(nfiles, cjs, "files"),
+     f"{cjs / check_c:.1f}× runcommand-lint check ({t(check_c, check_c_sd)})", "≥ 20", met(cjs / check_c >= 20)),
+    ("files", "ajv validate", t(ajv, ajv_sd), rate(nfiles, ajv, "files"),
+     f"{ajv / check_a:.1f}× runcommand-lint check ({t(check_a, check_a_sd)})", "≥ 8", met(ajv / check_a >= 8)),
+    ("requests.jsonl", "runcommand-lint --parse-only (floor)", t(lfloor, lfloor_sd), rate(nlines, lfloor, "lines"),
+     f"peak RSS {rss_floor:.1f} MB", "", ""),
+    ("requests.jsonl", "runcommand-lint check", t(lcheck, lcheck_sd), rate(nlines, lcheck, "lines"),
+     f"peak RSS {rss_check:.1f} MB; throughput check/floor {lfloor / lcheck:.2f}", "< 100 MB", met(rss_check < 100)),
+]
+root = e["HOME_DIR"]
+def rel(cmd):
+    return cmd.replace(root + "/", "")
+lines = [
+    "# Batch-audit benchmark (bench/audit.sh)",
+    "",
+    f"Machine: {e['NPROC']} cores ({e['CPU']}); runcommand-lint uses all of them (rayon), "
+    "check-jsonschema and ajv-cli one each. Times are medians "
+    + (f"of hyperfine {e['HF_VERSION']} runs" if e["HF_VERSION"] != "none" else "of a Python timing loop")
+    + f" (warmup 1, {e['RUNS_FAST']} runs, {e['RUNS_SLOW']} for check-jsonschema and the request log)"
+    " ± standard deviation.",
+    "",
+    f"Tools: {e['LINT_VERSION']}; check-jsonschema {e['CJS_VERSION']} (jsonschema {e['JSONSCHEMA_VERSION']}); "
+    f"ajv-cli {e['AJV_CLI_VERSION_USED']} (ajv {e['AJV_VERSION_USED']}, Node.js {e['NODE_VERSION']}).",
+    "",
+    f"Corpus: {nfiles:,} request files ({int(e['FILES_BYTES']) / nfiles:,.0f} bytes on average; YAML and JSON, "
+    f"100 folders) and requests.jsonl ({nlines:,} lines, {int(e['JSONL_BYTES']) / 2**20:,.0f} MiB); "
+    f"generator stamp {e['STAMP'][:12]}.",
+    "",
+    "| corpus | tool | time | throughput | ratio / memory | target | met? |",
+    "|---|---|---|---|---|---|---|",
+]
+lines += ["| " + " | ".join(r) + " |" for r in rows]
+lines += ["", "Coverage (checked once, outside the timings):", ""]
+lines += ["- " + l.rstrip() for l in open(f"{bench}/coverage.txt")]
+lines += ["", "Commands (run in target/bench/corpus):", "", "```"]
+lines += [rel(e["CMD_FLOOR"]), rel(e["CMD_CHECK"]),
+          rel(e["CMD_CJS"]) + f"   # check-jsonschema --schemafile bench/runcommand.schema.json <the {nfiles} files>",
+          rel(e["CMD_AJV"]), rel(e["CMD_LOG_FLOOR"]), rel(e["CMD_LOG_CHECK"]),
+          "/usr/bin/time -f %M sh -c '<each of the two request-log commands>'", "```"]
+text = "\n".join(lines) + "\n"
+open(e["RESULTS"], "w").write(text)
+print(text)
+PY
+echo "(written to target/bench/audit-results.md)" >&2
