@@ -450,6 +450,18 @@ pub fn scan(text: &str) -> Scan {
     let mut open: Option<usize> = None;
     let mut i = 0;
     while i + 1 < len {
+        // Only braces matter: jump to the next one.
+        match text
+            .as_bytes()
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&c| c == b'{' || c == b'}'))
+        {
+            Some(k) => i += k,
+            None => break,
+        }
+        if i + 1 >= len {
+            break;
+        }
         let (a, b) = (byte(text, i), byte(text, i + 1));
         if a == b'{' && b == b'{' {
             let mut j = i;
@@ -823,6 +835,12 @@ pub fn mask_placeholders(text: &str) -> String {
 /// Like [`mask_placeholders`] with another filler byte; a filler that is not printable ASCII
 /// (or a brace) is replaced by [`MASK_FILLER`].
 pub fn mask_placeholders_with(text: &str, filler: u8) -> String {
+    mask_scanned(text, &scan(text).placeholders, filler)
+}
+
+/// [`mask_placeholders_with`] for placeholders already found by [`scan`] on `text` (so that a
+/// caller that needs both scans once).
+pub fn mask_scanned(text: &str, placeholders: &[Placeholder], filler: u8) -> String {
     let filler =
         if (filler.is_ascii_graphic() || filler == b' ') && filler != b'{' && filler != b'}' {
             char::from(filler)
@@ -831,7 +849,7 @@ pub fn mask_placeholders_with(text: &str, filler: u8) -> String {
         };
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for p in scan(text).placeholders {
+    for p in placeholders {
         out.push_str(sub(text, &(last..p.span.start)));
         for c in sub(text, &p.span).chars() {
             if c == '\n' || c == '\r' {

@@ -37,7 +37,9 @@
 use std::ops::Range;
 
 use runcommand_document::{Node, ScalarKind, Value};
-use runcommand_template::{PlaceholderKind, mask_placeholders, scan};
+use std::borrow::Cow;
+
+use runcommand_template::{MASK_FILLER, PlaceholderKind, mask_scanned, scan};
 
 use super::Rule;
 use super::content::script;
@@ -122,15 +124,24 @@ fn is_credential_key(key: &str) -> bool {
     CREDENTIAL_WORDS.iter().any(|w| norm.contains(w)) || norm.ends_with("pwd")
 }
 
-/// Whether a word (an assignment's name) ends with a credential key.
+/// Whether a word (an assignment's name) ends with a credential key: the word lowercased
+/// without `_`, `-` and `.`, compared from its end (no allocation: every word of every script
+/// goes through here).
 fn is_credential_name(word: &str) -> bool {
-    let lower = word.to_ascii_lowercase();
-    let norm: String = lower
-        .chars()
-        .filter(|c| !matches!(c, '_' | '-' | '.'))
-        .collect();
-    (CREDENTIAL_WORDS.iter().any(|w| norm.ends_with(w)))
-        || (norm.ends_with("pwd") && norm.len() > 3)
+    let norm = word
+        .bytes()
+        .rev()
+        .filter(|c| !matches!(c, b'_' | b'-' | b'.'))
+        .map(|c| c.to_ascii_lowercase());
+    // Every credential word ends with one of these letters: most words stop here.
+    if !matches!(norm.clone().next(), Some(b'd' | b't' | b'n' | b'y' | b'l')) {
+        return false;
+    }
+    let ends_with = |suffix: &str| {
+        let mut it = norm.clone();
+        suffix.bytes().rev().all(|s| it.next() == Some(s))
+    };
+    CREDENTIAL_WORDS.iter().any(|w| ends_with(w)) || (ends_with("pwd") && norm.clone().count() > 3)
 }
 
 fn access_keys(text: &str, out: &mut Vec<Found>) {
@@ -232,8 +243,9 @@ fn url_passwords(text: &str, out: &mut Vec<Found>) {
     }
 }
 
+/// The bytes of a word (an assignment's name): ASCII letters, digits, `_`, `-`, `.`.
 fn is_word(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')
+    matches!(c, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' | b'.')
 }
 
 fn is_value_end(c: u8) -> bool {
@@ -244,15 +256,19 @@ fn assignments(text: &str, out: &mut Vec<Found>) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if !is_word(at(b, i)) || (i > 0 && is_word(at(b, i - 1))) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut end = i;
-        while is_word(at(b, end)) {
-            end += 1;
-        }
+        // The next word: skip to its start, then to its end (table lookups on slices: every
+        // byte of every script goes through here).
+        let Some(start) = b
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&c| is_word(c)))
+            .map(|k| i + k)
+        else {
+            break;
+        };
+        let end = b
+            .get(start..)
+            .and_then(|rest| rest.iter().position(|&c| !is_word(c)))
+            .map_or(b.len(), |k| start + k);
         i = end;
         if let Some(f) = assignment(text, start, end) {
             i = f.range.end.max(end);
@@ -335,13 +351,16 @@ fn assignment(text: &str, start: usize, end: usize) -> Option<Found> {
 
 /// Every credential in `text`, by position, overlaps removed, none touching a placeholder.
 /// Ranges are into `text`; `masked` is the text matched (placeholders masked).
-fn find(text: &str) -> (String, Vec<Found>) {
-    let masked = mask_placeholders(text);
-    let placeholders: Vec<Range<usize>> = scan(text)
-        .placeholders
-        .into_iter()
-        .map(|p| p.span)
-        .collect();
+fn find(text: &str) -> (Cow<'_, str>, Vec<Found>) {
+    let (masked, placeholders): (Cow<'_, str>, Vec<Range<usize>>) = if text.contains("{{") {
+        let found = scan(text).placeholders;
+        (
+            Cow::Owned(mask_scanned(text, &found, MASK_FILLER)),
+            found.into_iter().map(|p| p.span).collect(),
+        )
+    } else {
+        (Cow::Borrowed(text), Vec::new())
+    };
     let mut all = Vec::new();
     private_keys(&masked, &mut all);
     access_keys(&masked, &mut all);
@@ -601,5 +620,24 @@ mod tests {
         for k in ["name", "user", "secret_name", "password_file", "region"] {
             assert!(!is_credential_key(k), "{k}");
         }
+    }
+}
+
+#[cfg(test)]
+mod fast_reject {
+    use super::*;
+
+    #[test]
+    fn every_credential_word_ends_with_a_letter_of_the_fast_reject() {
+        for w in CREDENTIAL_WORDS.iter().chain(&["pwd"]) {
+            assert!(
+                matches!(w.as_bytes().last(), Some(b'd' | b't' | b'n' | b'y' | b'l')),
+                "{w}"
+            );
+        }
+        assert!(is_credential_name("DB_PASS-WORD"));
+        assert!(is_credential_name("mysql_pwd"));
+        assert!(!is_credential_name("pwd"));
+        assert!(!is_credential_name("keyboard"));
     }
 }
