@@ -93,7 +93,7 @@ fn hash_node(h: &mut Fnv, root: &Node) {
 /// The fingerprint of every parameter but `ClientToken`.
 fn fingerprint(req: &Request<'_>) -> u64 {
     let mut h = Fnv::new();
-    for (name, p) in &req.params {
+    for (name, p) in req.params.iter() {
         if *name == "ClientToken" {
             continue;
         }

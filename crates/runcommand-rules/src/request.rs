@@ -93,11 +93,61 @@ pub struct Request<'a> {
     /// 0-based index of the request in its file.
     pub index: usize,
     /// The parameters given, by name (the first occurrence of a duplicated key).
-    pub params: BTreeMap<&'static str, Param<'a>>,
+    pub params: Params<'a>,
     /// For a RunCommand step of an OOS template: the names OOS resolves itself (template
     /// parameters, OOS built-ins), whose `{{ }}` in `CommandContent` are not Cloud Assistant
     /// parameters (see `oos`). `None` for a bare request.
     pub oos: Option<&'a crate::oos::OosNames>,
+}
+
+/// The parameters of a request by name, in name order. A request has a few dozen at most and
+/// every rule looks several up, so this is a sorted vector searched by length first (most
+/// names differ in length: no byte comparison), not a tree of string comparisons.
+#[derive(Debug, Default)]
+pub struct Params<'a> {
+    entries: Vec<(&'static str, Param<'a>)>,
+}
+
+impl<'a> Params<'a> {
+    /// The parameter named `name`.
+    pub fn get(&self, name: &str) -> Option<&Param<'a>> {
+        self.entries
+            .iter()
+            .find(|(n, _)| n.len() == name.len() && *n == name)
+            .map(|(_, p)| p)
+    }
+
+    /// Whether `name` is given.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Adds or replaces a parameter, keeping name order.
+    pub fn insert(&mut self, name: &'static str, param: Param<'a>) {
+        match self.entries.binary_search_by(|(n, _)| (*n).cmp(name)) {
+            Ok(i) => {
+                if let Some(e) = self.entries.get_mut(i) {
+                    e.1 = param;
+                }
+            }
+            Err(i) => self.entries.insert(i, (name, param)),
+        }
+    }
+
+    /// The parameters in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&&'static str, &Param<'a>)> {
+        self.entries.iter().map(|(n, p)| (n, p))
+    }
+
+    /// How many parameters are given.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether none is given.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
 }
 
 impl<'a> Request<'a> {
@@ -167,17 +217,28 @@ fn parse_flat(key: &str) -> Option<Flat<'_>> {
 
 /// Reports duplicate keys in one mapping. `ignore_case` for `Parameters`.
 pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<String, Range<usize>> = BTreeMap::new();
+    // Keys seen so far (lowercased for Parameters, whose names are case-insensitive): a short
+    // list searched in place for a mapping of request size, a hash map for a large one.
+    let mut few: Vec<(std::borrow::Cow<'_, str>, Range<usize>)> = Vec::new();
+    let mut many: std::collections::HashMap<std::borrow::Cow<'_, str>, Range<usize>> =
+        std::collections::HashMap::new();
+    let large = entries.len() > 64;
     for e in entries {
         let Some(k) = e.key.as_key_str() else {
             continue;
         };
-        let norm = if parameters {
-            k.to_lowercase()
+        let norm: std::borrow::Cow<'_, str> =
+            if parameters && k.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                std::borrow::Cow::Owned(k.to_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(k)
+            };
+        let first = if large {
+            many.get(&norm).cloned()
         } else {
-            k.to_owned()
+            few.iter().find(|(s, _)| *s == norm).map(|(_, r)| r.clone())
         };
-        if let Some(first) = seen.get(&norm) {
+        if let Some(first) = first {
             let d = if parameters {
                 Diagnostic::new(
                     "ParameterKey.Duplicate",
@@ -195,10 +256,12 @@ pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<
                 )
             };
             let mut d = d.help("remove one of the two keys");
-            d = d.related_here(first.clone(), "first given here");
+            d = d.related_here(first, "first given here");
             out.push(d);
+        } else if large {
+            many.insert(norm, e.key.span.clone());
         } else {
-            seen.insert(norm, e.key.span.clone());
+            few.push((norm, e.key.span.clone()));
         }
     }
 }
@@ -481,7 +544,7 @@ pub fn build<'a>(
         }
     }
 
-    let mut params: BTreeMap<&'static str, Param<'a>> = BTreeMap::new();
+    let mut params = Params::default();
     // Flattened items: parameter -> (N -> item) / (N -> (key, value)).
     let mut flat_items: BTreeMap<&'static str, (Range<usize>, BTreeMap<u32, &'a Node>)> =
         BTreeMap::new();

@@ -454,7 +454,7 @@ pub fn scan(text: &str) -> Scan {
         match text
             .as_bytes()
             .get(i..)
-            .and_then(|rest| rest.iter().position(|&c| c == b'{' || c == b'}'))
+            .and_then(|rest| memchr::memchr2(b'{', b'}', rest))
         {
             Some(k) => i += k,
             None => break,

@@ -38,6 +38,9 @@ use std::ops::Range;
 
 use runcommand_document::{Node, ScalarKind, Value};
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use runcommand_template::{MASK_FILLER, PlaceholderKind, mask_scanned, scan};
 
@@ -144,10 +147,15 @@ fn is_credential_name(word: &str) -> bool {
     CREDENTIAL_WORDS.iter().any(|w| ends_with(w)) || (ends_with("pwd") && norm.clone().count() > 3)
 }
 
+/// Substring searchers built once (building one per search costs more than the search).
+static FIND_LTAI: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"LTAI"));
+static FIND_BEGIN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"-----BEGIN "));
+static FIND_SCHEME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"://"));
+
 fn access_keys(text: &str, out: &mut Vec<Found>) {
     let b = text.as_bytes();
     let mut from = 0;
-    while let Some(i) = text.get(from..).and_then(|t| t.find("LTAI")) {
+    while let Some(i) = b.get(from..).and_then(|t| FIND_LTAI.find(t)) {
         let s = from + i;
         let mut e = s + 4;
         while at(b, e).is_ascii_alphanumeric() {
@@ -169,7 +177,7 @@ fn access_keys(text: &str, out: &mut Vec<Found>) {
 
 fn private_keys(text: &str, out: &mut Vec<Found>) {
     let mut from = 0;
-    while let Some(i) = text.get(from..).and_then(|t| t.find("-----BEGIN ")) {
+    while let Some(i) = text.as_bytes().get(from..).and_then(|t| FIND_BEGIN.find(t)) {
         let s = from + i;
         let line_end = text
             .get(s..)
@@ -206,7 +214,7 @@ fn is_url_delimiter(c: u8) -> bool {
 fn url_passwords(text: &str, out: &mut Vec<Found>) {
     let b = text.as_bytes();
     let mut from = 0;
-    while let Some(i) = text.get(from..).and_then(|t| t.find("://")) {
+    while let Some(i) = b.get(from..).and_then(|t| FIND_SCHEME.find(t)) {
         let p = from + i;
         from = p + 3;
         // A scheme: a letter, then letters, digits, `+`, `.`, `-`.
@@ -253,25 +261,58 @@ fn is_value_end(c: u8) -> bool {
 }
 
 fn assignments(text: &str, out: &mut Vec<Found>) {
+    // An assignment's name is followed, after an optional closing quote and blanks, by `=` or
+    // `:`, or is a flag starting with `-`: only the words at those bytes are looked at (every
+    // byte of every script goes through here, so the scan is a search for three bytes).
     let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        // The next word: skip to its start, then to its end (table lookups on slices: every
-        // byte of every script goes through here).
-        let Some(start) = b
-            .get(i..)
-            .and_then(|rest| rest.iter().position(|&c| is_word(c)))
-            .map(|k| i + k)
-        else {
-            break;
+    let mut checked = usize::MAX..usize::MAX;
+    // Words starting before this offset are inside a value already reported.
+    let mut cursor = 0;
+    let mut from = 0;
+    while let Some(p) = b
+        .get(from..)
+        .and_then(|rest| memchr::memchr3(b'=', b':', b'-', rest))
+        .map(|k| from + k)
+    {
+        from = p + 1;
+        let word = if at(b, p) == b'-' {
+            if p > 0 && is_word(at(b, p - 1)) {
+                continue;
+            }
+            let end = b
+                .get(p..)
+                .and_then(|rest| rest.iter().position(|&c| !is_word(c)))
+                .map_or(b.len(), |k| p + k);
+            p..end
+        } else {
+            let mut e = p;
+            while e > 0 && matches!(at(b, e - 1), b' ' | b'\t') {
+                e -= 1;
+            }
+            if e > 0 && matches!(at(b, e - 1), b'"' | b'\'') {
+                e -= 1;
+            }
+            let mut s = e;
+            while s > 0 && is_word(at(b, s - 1)) {
+                s -= 1;
+            }
+            s..e
         };
-        let end = b
-            .get(start..)
-            .and_then(|rest| rest.iter().position(|&c| !is_word(c)))
-            .map_or(b.len(), |k| start + k);
-        i = end;
-        if let Some(f) = assignment(text, start, end) {
-            i = f.range.end.max(end);
+        if word.is_empty() || word.start < cursor || word == checked {
+            continue;
+        }
+        // The fast reject of `is_credential_name`, on the bytes: most words stop here.
+        let last = b
+            .get(word.clone())
+            .and_then(|w| w.iter().rev().find(|c| !matches!(c, b'_' | b'-' | b'.')));
+        if !last.is_some_and(|c| matches!(c.to_ascii_lowercase(), b'd' | b't' | b'n' | b'y' | b'l'))
+        {
+            continue;
+        }
+        checked = word.clone();
+        if let Some(f) = assignment(text, word.start, word.end) {
+            cursor = f.range.end.max(word.end);
+            from = from.max(cursor);
             out.push(f);
         }
     }

@@ -1,0 +1,62 @@
+//! One request file, in process: parsing alone (the floor) against the full check, per file,
+//! on the valid fixtures (typical requests of every shape) and on a sample of request logs'
+//! lines. Where the batch-audit ratio (issue 7: check at least 0.8 of the parse-only
+//! throughput) is won or lost, without process start-up, walking or I/O.
+//!
+//! Run: `cargo bench -p runcommand-rules --bench request` (the valid fixtures), or with
+//! `RUNCOMMAND_LINT_BENCH_CORPUS=target/bench/corpus/files` (2,000 files of the audit corpus).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use runcommand_document::Format;
+use std::hint::black_box;
+
+/// The valid fixtures, or the first 2,000 files (in name order) of the directory tree named by
+/// `RUNCOMMAND_LINT_BENCH_CORPUS` (e.g. `target/bench/corpus/files` from `bench/audit.sh`).
+fn fixtures() -> Vec<(String, Vec<u8>, Format)> {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/valid");
+    let root = std::env::var_os("RUNCOMMAND_LINT_BENCH_CORPUS").map_or(fixtures, Into::into);
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let name = p.display().to_string();
+            if let Ok(bytes) = std::fs::read(&p) {
+                out.push((name.clone(), bytes, Format::from_path(&name)));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.truncate(2000);
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let files = fixtures();
+    let mut g = c.benchmark_group("request");
+    g.bench_function("parse_only (floor, every valid fixture)", |b| {
+        b.iter(|| {
+            for (p, bytes, f) in &files {
+                black_box(runcommand_rules::parse_only(p, bytes, *f));
+            }
+        })
+    });
+    g.bench_function("check (every valid fixture)", |b| {
+        b.iter(|| {
+            for (p, bytes, f) in &files {
+                black_box(runcommand_rules::check_bytes(p, bytes, *f));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
