@@ -11,7 +11,8 @@
 # timings and audit-results.md (the Markdown table it also prints).
 #
 # Environment: RUNS (timed runs of the fast commands, default 5), SLOW_RUNS (check-jsonschema and
-# the request log, default 3), RUNCOMMAND_LINT_BIN (the binary to measure).
+# the request log, default 3), RUNCOMMAND_LINT_BIN (the binary to measure), HYPERFINE (its path;
+# empty: time with the Python loop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -26,7 +27,7 @@ build=1
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
-    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "audit.sh: unknown argument '$arg' (usage: bench/audit.sh [--no-build])" >&2; exit 2 ;;
   esac
 done
@@ -89,7 +90,7 @@ schema="$root/bench/runcommand.schema.json"
 [[ -x $cjs ]] || die "check-jsonschema is missing from $venv"
 [[ -x $ajv ]] || die "ajv is missing from $nodedir"
 
-hyperfine_bin="$(command -v hyperfine || true)"
+hyperfine_bin="${HYPERFINE-$(command -v hyperfine || true)}"
 [[ -n $hyperfine_bin ]] || echo "audit.sh: hyperfine not found (apt-get install hyperfine); timing with a Python loop instead" >&2
 timebin=/usr/bin/time
 [[ -x $timebin ]] || { timebin=""; echo "audit.sh: /usr/bin/time not found (apt-get install time); measuring peak memory with Python's getrusage instead" >&2; }
@@ -180,19 +181,24 @@ timing() { # $1: JSON out, $2: runs, then name/command pairs
     "$hyperfine_bin" --warmup 1 --runs "$n" -i --style basic --export-json "$out" "${args[@]}" >&2
   else
     python3 - "$out" "$n" "$@" << 'PY'
-import json, statistics, subprocess, sys, time
+import json, resource, statistics, subprocess, sys, time
 out, runs, pairs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 results = []
 for name, cmd in zip(pairs[0::2], pairs[1::2]):
     subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warmup
-    times = []
+    times, user, system = [], [], []
     for _ in range(runs):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - t)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        user.append(r1.ru_utime - r0.ru_utime)
+        system.append(r1.ru_stime - r0.ru_stime)
     m = statistics.mean(times)
     results.append({"command": name, "mean": m, "median": statistics.median(times),
                     "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
+                    "user": statistics.mean(user), "system": statistics.mean(system),
                     "min": min(times), "max": max(times), "times": times})
     print(f"{name}: median {results[-1]['median']:.3f} s over {runs} runs", file=sys.stderr)
 json.dump({"results": results}, open(out, "w"), indent=1)
@@ -210,6 +216,10 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$1"
   fi
 }
 
+load_start="$(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo unknown)"
+if awk -v l="${load_start%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' 2> /dev/null; then
+  echo "audit.sh: warning: load average $load_start on $(nproc) cores: other processes compete with the timings" >&2
+fi
 echo "== files: parse-only floor vs check" >&2
 timing "$bench/t-floor.json" "$runs" "runcommand-lint --parse-only" "$cmd_floor" "runcommand-lint check" "$cmd_check"
 echo "== files: check-jsonschema vs runcommand-lint" >&2
@@ -221,6 +231,7 @@ timing "$bench/t-log.json" "$slow_runs" "runcommand-lint --parse-only" "$cmd_log
 echo "== requests.jsonl: peak memory" >&2
 rss_check=$(maxrss_kb "$cmd_log_check")
 rss_floor=$(maxrss_kb "$cmd_log_floor")
+load_end="$(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo unknown)"
 
 # --- report ---
 lint_version="$("$bin" --version 2> /dev/null || echo "runcommand-lint (version unknown)")"
@@ -233,7 +244,7 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo 2> /dev/null | sed 's/.*: //' || echo
 
 export BENCH="$bench" RESULTS="$results" NFILES="$nfiles" NLINES="$nlines" FILES_BYTES="$files_bytes" \
   JSONL_BYTES="$jsonl_bytes" RSS_CHECK="$rss_check" RSS_FLOOR="$rss_floor" NPROC="$(nproc)" CPU="$cpu" \
-  HF_VERSION="$hf_version" RUNS_FAST="$runs" RUNS_SLOW="$slow_runs" LINT_VERSION="$lint_version" \
+  HF_VERSION="$hf_version" LOAD_START="$load_start" LOAD_END="$load_end" RUNS_FAST="$runs" RUNS_SLOW="$slow_runs" LINT_VERSION="$lint_version" \
   CJS_VERSION="$cjs_version" JSONSCHEMA_VERSION="$jsonschema_version" AJV_CLI_VERSION_USED="$ajv_cli_version" \
   AJV_VERSION_USED="$ajv_lib_version" NODE_VERSION="$(node --version)" STAMP="$stamp" \
   CMD_FLOOR="$cmd_floor" CMD_CHECK="$cmd_check" CMD_CJS="$cmd_cjs" CMD_AJV="$cmd_ajv" \
@@ -242,9 +253,11 @@ python3 - << 'PY'
 import json, os
 e = os.environ
 bench = e["BENCH"]
+cpu = {}
 def med(f, name):
     for r in json.load(open(f"{bench}/{f}"))["results"]:
         if r["command"] == name:
+            cpu[(f, name)] = r["user"] + r["system"]
             return r["median"], r["stddev"]
     raise SystemExit(f"no result for {name} in {f}")
 nfiles, nlines = int(e["NFILES"]), int(e["NLINES"])
@@ -264,18 +277,31 @@ def rate(n, s, unit):
     return f"{n / s:,.0f} {unit}/s"
 def met(ok):
     return "yes" if ok else "**no**"
+def c(f, name):
+    s = cpu[(f, name)]
+    return f"{s * 1000:.0f} ms" if s < 10 else f"{s:.2f} s"
+def cr(f1, n1, f2, n2):  # the same ratio in CPU time
+    return cpu[(f1, n1)] / cpu[(f2, n2)]
+L, F = "runcommand-lint check", "runcommand-lint --parse-only"
 rows = [
-    ("files", "runcommand-lint --parse-only (floor)", t(floor, floor_sd), rate(nfiles, floor, "files"), "", "", ""),
-    ("files", "runcommand-lint check", t(check, check_sd), rate(nfiles, check, "files"),
-     f"{floor / check:.2f} (throughput check/floor)", "≥ 0.8", met(floor / check >= 0.8)),
-    ("files", "check-jsonschema (1 process)", t(cjs, cjs_sd), rate(nfiles, cjs, "files"),
-     f"{cjs / check_c:.1f}× runcommand-lint check ({t(check_c, check_c_sd)})", "≥ 20", met(cjs / check_c >= 20)),
-    ("files", "ajv validate", t(ajv, ajv_sd), rate(nfiles, ajv, "files"),
-     f"{ajv / check_a:.1f}× runcommand-lint check ({t(check_a, check_a_sd)})", "≥ 8", met(ajv / check_a >= 8)),
-    ("requests.jsonl", "runcommand-lint --parse-only (floor)", t(lfloor, lfloor_sd), rate(nlines, lfloor, "lines"),
-     f"peak RSS {rss_floor:.1f} MB", "", ""),
-    ("requests.jsonl", "runcommand-lint check", t(lcheck, lcheck_sd), rate(nlines, lcheck, "lines"),
-     f"peak RSS {rss_check:.1f} MB; throughput check/floor {lfloor / lcheck:.2f}", "< 100 MB", met(rss_check < 100)),
+    ("files", "runcommand-lint --parse-only (floor)", t(floor, floor_sd), c("t-floor.json", F),
+     rate(nfiles, floor, "files"), "", "", ""),
+    ("files", "runcommand-lint check", t(check, check_sd), c("t-floor.json", L), rate(nfiles, check, "files"),
+     f"{floor / check:.2f} throughput check/floor (CPU time: {cr('t-floor.json', F, 't-floor.json', L):.2f})",
+     "≥ 0.8", met(floor / check >= 0.8)),
+    ("files", "check-jsonschema (1 process)", t(cjs, cjs_sd), c("t-cjs.json", "check-jsonschema"),
+     rate(nfiles, cjs, "files"),
+     f"{cjs / check_c:.1f}× runcommand-lint check ({t(check_c, check_c_sd)}; CPU time: "
+     f"{cr('t-cjs.json', 'check-jsonschema', 't-cjs.json', L):.1f}×)", "≥ 20", met(cjs / check_c >= 20)),
+    ("files", "ajv validate", t(ajv, ajv_sd), c("t-ajv.json", "ajv"), rate(nfiles, ajv, "files"),
+     f"{ajv / check_a:.1f}× runcommand-lint check ({t(check_a, check_a_sd)}; CPU time: "
+     f"{cr('t-ajv.json', 'ajv', 't-ajv.json', L):.1f}×)", "≥ 8", met(ajv / check_a >= 8)),
+    ("requests.jsonl", "runcommand-lint --parse-only (floor)", t(lfloor, lfloor_sd), c("t-log.json", F),
+     rate(nlines, lfloor, "lines"), f"peak RSS {rss_floor:.1f} MB", "", ""),
+    ("requests.jsonl", "runcommand-lint check", t(lcheck, lcheck_sd), c("t-log.json", L),
+     rate(nlines, lcheck, "lines"),
+     f"peak RSS {rss_check:.1f} MB; throughput check/floor {lfloor / lcheck:.2f} (CPU time: "
+     f"{cr('t-log.json', F, 't-log.json', L):.2f})", "< 100 MB", met(rss_check < 100)),
 ]
 root = e["HOME_DIR"]
 def rel(cmd):
@@ -287,7 +313,11 @@ lines = [
     "check-jsonschema and ajv-cli one each. Times are medians "
     + (f"of hyperfine {e['HF_VERSION']} runs" if e["HF_VERSION"] != "none" else "of a Python timing loop")
     + f" (warmup 1, {e['RUNS_FAST']} runs, {e['RUNS_SLOW']} for check-jsonschema and the request log)"
-    " ± standard deviation.",
+    " ± standard deviation. Load average (1, 5, 15 min) at the start of the timings: "
+    f"{e['LOAD_START']}; at the end: {e['LOAD_END']} (a load well above 1 at the start means other "
+    "processes shared the cores: the figures are then noisy, and runcommand-lint, which uses every "
+    "core, loses most; CPU time is the steadier figure, and its ratios are given too). Ratios and "
+    "targets are on the medians.",
     "",
     f"Tools: {e['LINT_VERSION']}; check-jsonschema {e['CJS_VERSION']} (jsonschema {e['JSONSCHEMA_VERSION']}); "
     f"ajv-cli {e['AJV_CLI_VERSION_USED']} (ajv {e['AJV_VERSION_USED']}, Node.js {e['NODE_VERSION']}).",
@@ -296,8 +326,8 @@ lines = [
     f"100 folders) and requests.jsonl ({nlines:,} lines, {int(e['JSONL_BYTES']) / 2**20:,.0f} MiB); "
     f"generator stamp {e['STAMP'][:12]}.",
     "",
-    "| corpus | tool | time | throughput | ratio / memory | target | met? |",
-    "|---|---|---|---|---|---|---|",
+    "| corpus | tool | time (median) | CPU time (user+sys, mean) | throughput | ratio / memory | target | met? |",
+    "|---|---|---|---|---|---|---|---|",
 ]
 lines += ["| " + " | ".join(r) + " |" for r in rows]
 lines += ["", "Coverage (checked once, outside the timings):", ""]
