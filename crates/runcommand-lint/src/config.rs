@@ -300,15 +300,19 @@ impl Config {
     }
 }
 
+/// The current directory, read once (the process never changes it; a walk asks for it per file).
+fn current_dir() -> &'static Path {
+    static CWD: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    CWD.get_or_init(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")))
+}
+
 /// `path` made absolute (from the current directory) and normalised without touching the
 /// filesystem (`.` dropped, `..` applied).
 pub fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .unwrap_or_else(|_| PathBuf::from("/"))
-            .join(path)
+        current_dir().join(path)
     };
     let mut out = PathBuf::new();
     for c in joined.components() {
