@@ -19,6 +19,13 @@
 //! "Now" is the time of the check; a cron expression without a time zone is evaluated in UTC for
 //! these checks (the instance's zone is unknown offline; gaps and expiry do not depend on it
 //! except around daylight-saving changes).
+//!
+//! Requests repeat their schedules (a repository of nightly jobs, a log of the same automation),
+//! and evaluating a cron expression is the costliest check of a request: each thread keeps the
+//! findings of the last expressions it evaluated, keyed by the expression, the Timeout and the
+//! minute of "now" (so a long-running editor session never sees stale results). "Now" is
+//! therefore the start of the current minute, for every expression alike, and the cache never
+//! changes a finding.
 
 use chrono::{DateTime, Utc};
 use runcommand_catalog::limits::{
@@ -226,8 +233,40 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         return; // MissingParam.Frequency when Period needs it (schedule-mode).
     }
     let timeout = req.int("Timeout").map_or(TIMEOUT_DEFAULT, |(t, _)| t);
-    let (_, found) = check_expression(text.value, timeout, Utc::now());
+    let found = cached(text.value, timeout, Utc::now());
     out.extend(found.into_iter().map(|d| into_file(req, &text, d)));
+}
+
+/// How many expressions each thread remembers (the cache is emptied when full).
+const CACHE_SIZE: usize = 512;
+
+type CacheKey = (String, i64, i64);
+
+thread_local! {
+    static CACHE: std::cell::RefCell<std::collections::HashMap<CacheKey, Vec<Diagnostic>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// [`check_expression`]'s findings, remembered per thread for the same expression, Timeout and
+/// minute of `now`.
+fn cached(expr: &str, timeout: i64, now: DateTime<Utc>) -> Vec<Diagnostic> {
+    let minute = now.timestamp().div_euclid(60);
+    let now = DateTime::from_timestamp(minute * 60, 0).unwrap_or(now);
+    let key = (expr.to_owned(), timeout, minute);
+    let hit = CACHE.with(|c| c.try_borrow().ok().and_then(|c| c.get(&key).cloned()));
+    if let Some(found) = hit {
+        return found;
+    }
+    let (_, found) = check_expression(expr, timeout, now);
+    CACHE.with(|c| {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            if c.len() >= CACHE_SIZE {
+                c.clear();
+            }
+            c.insert(key, found.clone());
+        }
+    });
+    found
 }
 
 /// Maps a diagnostic on the expression into the file.
@@ -242,6 +281,32 @@ fn into_file(req: &Request<'_>, text: &Text<'_>, mut d: Diagnostic) -> Diagnosti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_gives_what_the_evaluation_gives_at_the_minute() {
+        let now: DateTime<Utc> = "2026-11-28T10:20:35Z".parse().unwrap();
+        let minute: DateTime<Utc> = "2026-11-28T10:20:00Z".parse().unwrap();
+        for expr in [
+            "0 0 2 * * ?",
+            "0/5 * * * * ?",
+            "rate(30s)",
+            "at(2026-11-28 10:20:10 UTC)",
+            "0 0 0 30 2 ?",
+            "bad",
+        ] {
+            for timeout in [60, 3600] {
+                let direct = check_expression(expr, timeout, minute).1;
+                assert_eq!(cached(expr, timeout, now), direct, "{expr}");
+                // Served from the cache the second time, the same.
+                assert_eq!(cached(expr, timeout, now), direct, "{expr}");
+            }
+        }
+        // Another minute is another entry: the at-time has passed by then.
+        let later: DateTime<Utc> = "2026-11-28T10:21:05Z".parse().unwrap();
+        let before = cached("at(2026-11-28 10:20:30 UTC)", 60, now);
+        let after = cached("at(2026-11-28 10:20:30 UTC)", 60, later);
+        assert_ne!(before, after);
+    }
 
     #[test]
     fn durations() {

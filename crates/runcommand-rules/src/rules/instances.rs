@@ -119,6 +119,9 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             .help("split the request, or select the instances with ResourceTag"),
         );
     }
+    // IDs seen so far: searched in place for a request's handful, hashed for a long list.
+    let large = ids.len() > 32;
+    let mut few: Vec<&crate::request::Text<'_>> = Vec::new();
     let mut seen: HashMap<&str, &crate::request::Text<'_>> = HashMap::new();
     for id in ids {
         if let Some(why) = malformed(id.value) {
@@ -132,7 +135,12 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        if let Some(first) = seen.get(id.value) {
+        let first = if large {
+            seen.get(id.value).copied()
+        } else {
+            few.iter().find(|t| t.value == id.value).copied()
+        };
+        if let Some(first) = first {
             let mut d = Diagnostic::new(
                 "Lint.DuplicateInstanceId",
                 id.span(),
@@ -142,8 +150,10 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             .help("remove the repetition");
             d = d.related_here(first.span(), "first listed here");
             out.push(d);
-        } else {
+        } else if large {
             seen.insert(id.value, id);
+        } else {
+            few.push(id);
         }
     }
 }
