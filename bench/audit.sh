@@ -258,7 +258,7 @@ def med(f, name):
     for r in json.load(open(f"{bench}/{f}"))["results"]:
         if r["command"] == name:
             cpu[(f, name)] = r["user"] + r["system"]
-            return r["median"], r["stddev"]
+            return r["median"], r.get("stddev") or 0.0
     raise SystemExit(f"no result for {name} in {f}")
 nfiles, nlines = int(e["NFILES"]), int(e["NLINES"])
 floor, floor_sd = med("t-floor.json", "runcommand-lint --parse-only")
