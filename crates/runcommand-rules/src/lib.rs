@@ -94,20 +94,45 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    /// A report for a file that could not be read or checked at all.
-    pub fn failed(path: &str, code: &'static str, message: String) -> FileReport {
+    /// A report holding nothing: no text, no request, no finding (a blank log line).
+    pub fn empty(path: &str) -> FileReport {
         FileReport {
             path: path.to_owned(),
             text: String::new(),
             line_index: LineIndex::default(),
-            diagnostics: vec![Diagnostic::new(code, 0..0, message)],
+            diagnostics: Vec::new(),
             requests: 0,
-            looks_like_request: true,
+            looks_like_request: false,
             redactions: Vec::new(),
             client_tokens: Vec::new(),
             saved_commands: Vec::new(),
             line_offset: 0,
             suppressions: Vec::new(),
+        }
+    }
+
+    /// A report for a file that could not be read or checked at all.
+    pub fn failed(path: &str, code: &'static str, message: String) -> FileReport {
+        FileReport {
+            diagnostics: vec![Diagnostic::new(code, 0..0, message)],
+            looks_like_request: true,
+            ..FileReport::empty(path)
+        }
+    }
+
+    /// Places the report at line `number` (1-based) of a JSON Lines file: positions and
+    /// `document` indices count the lines before it.
+    pub fn at_line(&mut self, number: usize) {
+        let before = number.saturating_sub(1);
+        self.line_offset = u32::try_from(before).unwrap_or(u32::MAX);
+        for d in &mut self.diagnostics {
+            d.document = d.document.saturating_add(before);
+        }
+        for u in &mut self.client_tokens {
+            u.document = u.document.saturating_add(before);
+        }
+        for u in &mut self.saved_commands {
+            u.document = u.document.saturating_add(before);
         }
     }
 
@@ -183,25 +208,39 @@ pub(crate) fn load_bytes(bytes: &[u8], format: Format) -> runcommand_document::L
 /// a full check with.
 pub fn parse_only(path: &str, bytes: &[u8], format: Format) -> FileReport {
     let loaded = load_bytes(bytes, format);
-    let mut report = FileReport::failed(path, "Lint.Syntax", String::new());
-    report.diagnostics.clear();
-    if let Some(e) = &loaded.error {
-        let code = match e.kind {
-            LoadErrorKind::Encoding => "Lint.Encoding",
-            LoadErrorKind::Syntax => "Lint.Syntax",
-        };
-        let span = clamp(e.span.clone(), loaded.text.len());
-        report
-            .diagnostics
-            .push(Diagnostic::new(code, span, e.message.clone()));
-    }
     let roots = loaded.documents.iter().filter_map(|d| d.root.as_ref());
-    report.looks_like_request = detect::roots_look_like_requests(roots)
-        || (loaded.error.is_some() && detect::text_looks_like_request(&loaded.text));
-    report.requests = loaded.documents.len();
-    report.line_index = loaded.line_index;
-    report.text = loaded.text;
-    report
+    FileReport {
+        diagnostics: load_error(&loaded).into_iter().collect(),
+        looks_like_request: looks_like_request(&loaded, roots),
+        requests: loaded.documents.len(),
+        line_index: loaded.line_index,
+        text: loaded.text,
+        ..FileReport::empty(path)
+    }
+}
+
+/// The finding for what stopped loading, if anything did (`Lint.Encoding`, `Lint.Syntax`).
+fn load_error(loaded: &runcommand_document::LoadedFile) -> Option<Diagnostic> {
+    let e = loaded.error.as_ref()?;
+    let code = match e.kind {
+        LoadErrorKind::Encoding => "Lint.Encoding",
+        LoadErrorKind::Syntax => "Lint.Syntax",
+    };
+    Some(Diagnostic::new(
+        code,
+        clamp(e.span.clone(), loaded.text.len()),
+        e.message.clone(),
+    ))
+}
+
+/// The content test ([`detect`]) of a loaded text whose requests are `nodes`: they look like
+/// requests, or the text does when it could not be read whole.
+fn looks_like_request<'a>(
+    loaded: &runcommand_document::LoadedFile,
+    nodes: impl IntoIterator<Item = &'a Node>,
+) -> bool {
+    detect::roots_look_like_requests(nodes)
+        || (loaded.error.is_some() && detect::text_looks_like_request(&loaded.text))
 }
 
 /// What the top nodes of a loaded text are.
@@ -262,12 +301,7 @@ pub(crate) fn check_loaded(
             }
         }
     }
-    if let Some(e) = &loaded.error {
-        let code = match e.kind {
-            LoadErrorKind::Encoding => "Lint.Encoding",
-            LoadErrorKind::Syntax => "Lint.Syntax",
-        };
-        let mut d = Diagnostic::new(code, clamp(e.span.clone(), text.len()), e.message.clone());
+    if let Some(mut d) = load_error(&loaded) {
         d.document = requests;
         diagnostics.push(d);
     } else if requests == 0 && !saw_template && mode == Mode::File {
@@ -281,15 +315,11 @@ pub(crate) fn check_loaded(
     let redactions = redactions(&diagnostics);
     scrub(text, &redactions, &mut diagnostics);
     let looks_like_request = match mode {
-        Mode::File => {
-            let roots = loaded.documents.iter().filter_map(|d| d.root.as_ref());
-            detect::roots_look_like_requests(roots)
-                || (loaded.error.is_some() && detect::text_looks_like_request(&loaded.text))
-        }
-        Mode::Record => {
-            detect::roots_look_like_requests(chosen)
-                || (loaded.error.is_some() && detect::text_looks_like_request(&loaded.text))
-        }
+        Mode::File => looks_like_request(
+            &loaded,
+            loaded.documents.iter().filter_map(|d| d.root.as_ref()),
+        ),
+        Mode::Record => looks_like_request(&loaded, chosen),
     };
     let suppressions = suppression::read(&loaded);
     FileReport {

@@ -52,24 +52,11 @@ pub(crate) fn request_of(node: &Node) -> Option<&Node> {
 pub fn check_line(path: &str, line: &[u8], line_number: usize, options: &Options) -> FileReport {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut report = if line.iter().all(u8::is_ascii_whitespace) {
-        let mut r = FileReport::failed(path, "Lint.Syntax", String::new());
-        r.diagnostics.clear();
-        r.looks_like_request = false;
-        r
+        FileReport::empty(path)
     } else {
         check_loaded(path, load_bytes(line, Format::Json), options, Mode::Record)
     };
-    let before = line_number.saturating_sub(1);
-    report.line_offset = u32::try_from(before).unwrap_or(u32::MAX);
-    for d in &mut report.diagnostics {
-        d.document = d.document.saturating_add(before);
-    }
-    for u in &mut report.client_tokens {
-        u.document = u.document.saturating_add(before);
-    }
-    for u in &mut report.saved_commands {
-        u.document = u.document.saturating_add(before);
-    }
+    report.at_line(line_number);
     report
 }
 
