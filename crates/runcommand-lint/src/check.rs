@@ -192,7 +192,8 @@ impl Producer {
             if let Some(lr) = &mut self.lines {
                 let mut buf = Vec::new();
                 let read = read_line_capped(lr.reader.as_mut(), self.max, &mut buf);
-                let work = match read {
+                // A read error ends the log with a problem, which is never skipped.
+                let (work, failed) = match read {
                     Ok(LineRead::Eof) => {
                         self.lines = None;
                         continue;
@@ -200,37 +201,38 @@ impl Producer {
                     Ok(LineRead::Line) => {
                         lr.number += 1;
                         bytes += buf.len() as u64 + 1;
-                        Work::Line {
-                            path: Arc::clone(&lr.path),
-                            number: lr.number,
-                            bytes: buf,
-                        }
+                        let path = Arc::clone(&lr.path);
+                        let number = lr.number;
+                        (
+                            Work::Line {
+                                path,
+                                number,
+                                bytes: buf,
+                            },
+                            false,
+                        )
                     }
                     Ok(LineRead::TooLong(len)) => {
                         lr.number += 1;
-                        Work::LongLine {
-                            path: Arc::clone(&lr.path),
-                            number: lr.number,
-                            len,
-                        }
+                        let path = Arc::clone(&lr.path);
+                        (
+                            Work::LongLine {
+                                path,
+                                number: lr.number,
+                                len,
+                            },
+                            false,
+                        )
                     }
                     Err(e) => {
                         let path = lr.path.to_string();
                         let message = format!("cannot read {path} after line {}: {e}", lr.number);
-                        let job = Job {
-                            work: Work::Problem {
-                                path,
-                                message,
-                                unreadable: true,
-                            },
-                            config: lr.config.clone(),
-                            abs: lr.abs.clone(),
-                            source: lr.source,
-                            named: true,
+                        let work = Work::Problem {
+                            path,
+                            message,
+                            unreadable: true,
                         };
-                        self.lines = None;
-                        jobs.push(job);
-                        continue;
+                        (work, true)
                     }
                 };
                 jobs.push(Job {
@@ -238,8 +240,11 @@ impl Producer {
                     config: lr.config.clone(),
                     abs: lr.abs.clone(),
                     source: lr.source,
-                    named: lr.named,
+                    named: lr.named || failed,
                 });
+                if failed {
+                    self.lines = None;
+                }
                 continue;
             }
             let Some((index, planned)) = self.sources.next() else {
@@ -410,7 +415,7 @@ fn check_job(job: Job, max: u64, parse_only: bool) -> Done {
             let report = runcommand_rules::guarded(&path, || {
                 if parse_only {
                     let mut r = runcommand_rules::parse_only(&path, &bytes, Format::Json);
-                    r.line_offset = u32::try_from(number.saturating_sub(1)).unwrap_or(u32::MAX);
+                    r.at_line(number);
                     r
                 } else {
                     records::check_line(&path, &bytes, number, options)
@@ -425,7 +430,7 @@ fn check_job(job: Job, max: u64, parse_only: bool) -> Done {
                 "Lint.FileTooLarge",
                 format!("line {number} is {len} bytes, above the size cap; it was not read"),
             );
-            r.line_offset = u32::try_from(number.saturating_sub(1)).unwrap_or(u32::MAX);
+            r.at_line(number);
             (r, len + 1)
         }
         Work::Problem {
