@@ -249,35 +249,28 @@ fn walk<E: Send>(root: &str, options: WalkOptions, keep: &Filter<'_, E>) -> Resu
 pub fn read(path: &str, max: u64, regular: bool) -> runcommand_rules::Content {
     use runcommand_rules::Content;
     use std::io::Read;
-    if regular {
-        let read = std::fs::File::open(path).and_then(|f| {
-            let len = f.metadata()?.len();
-            if len > max {
-                return Ok(Content::TooLarge(len));
+    let unreadable = |e: std::io::Error| Content::Unreadable(format!("cannot read {path}: {e}"));
+    if !regular {
+        match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => {
+                return Content::Unreadable(format!("{path} is not a regular file"));
             }
-            let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-            let n = f.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
-            Ok(if n as u64 > max {
-                Content::TooLarge(n as u64)
-            } else {
-                Content::Bytes(bytes)
-            })
-        });
-        return read.unwrap_or_else(|e| Content::Unreadable(format!("cannot read {path}: {e}")));
+            Ok(_) => {}
+            Err(e) => return unreadable(e),
+        }
     }
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => return Content::Unreadable(format!("cannot read {path}: {e}")),
-    };
-    if !meta.is_file() {
-        return Content::Unreadable(format!("{path} is not a regular file"));
-    }
-    if meta.len() > max {
-        return Content::TooLarge(meta.len());
-    }
-    match std::fs::read(path) {
-        Ok(b) if b.len() as u64 > max => Content::TooLarge(b.len() as u64),
-        Ok(b) => Content::Bytes(b),
-        Err(e) => Content::Unreadable(format!("cannot read {path}: {e}")),
-    }
+    let read = std::fs::File::open(path).and_then(|f| {
+        let len = f.metadata()?.len();
+        if len > max {
+            return Ok(Content::TooLarge(len));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        let n = f.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+        Ok(if n as u64 > max {
+            Content::TooLarge(n as u64)
+        } else {
+            Content::Bytes(bytes)
+        })
+    });
+    read.unwrap_or_else(unreadable)
 }
