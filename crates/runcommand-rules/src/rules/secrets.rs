@@ -127,6 +127,12 @@ fn is_credential_key(key: &str) -> bool {
     CREDENTIAL_WORDS.iter().any(|w| norm.contains(w)) || norm.ends_with("pwd")
 }
 
+/// Whether a lowercase letter may end a credential word (every one in `CREDENTIAL_WORDS`, and
+/// `pwd`, ends with one of these): the fast reject of most words.
+fn may_end_credential(c: u8) -> bool {
+    matches!(c, b'd' | b't' | b'n' | b'y' | b'l')
+}
+
 /// Whether a word (an assignment's name) ends with a credential key: the word lowercased
 /// without `_`, `-` and `.`, compared from its end (no allocation: every word of every script
 /// goes through here).
@@ -136,8 +142,7 @@ fn is_credential_name(word: &str) -> bool {
         .rev()
         .filter(|c| !matches!(c, b'_' | b'-' | b'.'))
         .map(|c| c.to_ascii_lowercase());
-    // Every credential word ends with one of these letters: most words stop here.
-    if !matches!(norm.clone().next(), Some(b'd' | b't' | b'n' | b'y' | b'l')) {
+    if !norm.clone().next().is_some_and(may_end_credential) {
         return false;
     }
     let ends_with = |suffix: &str| {
@@ -299,14 +304,6 @@ fn assignments(text: &str, out: &mut Vec<Found>) {
             s..e
         };
         if word.is_empty() || word.start < cursor || word == checked {
-            continue;
-        }
-        // The fast reject of `is_credential_name`, on the bytes: most words stop here.
-        let last = b
-            .get(word.clone())
-            .and_then(|w| w.iter().rev().find(|c| !matches!(c, b'_' | b'-' | b'.')));
-        if !last.is_some_and(|c| matches!(c.to_ascii_lowercase(), b'd' | b't' | b'n' | b'y' | b'l'))
-        {
             continue;
         }
         checked = word.clone();
@@ -672,7 +669,7 @@ mod fast_reject {
     fn every_credential_word_ends_with_a_letter_of_the_fast_reject() {
         for w in CREDENTIAL_WORDS.iter().chain(&["pwd"]) {
             assert!(
-                matches!(w.as_bytes().last(), Some(b'd' | b't' | b'n' | b'y' | b'l')),
+                w.as_bytes().last().copied().is_some_and(may_end_credential),
                 "{w}"
             );
         }
