@@ -13,6 +13,8 @@
 
 mod common;
 
+use common::run_unprivileged;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -243,22 +245,10 @@ fn a_file_without_read_permission() {
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
     std::fs::write(tmp.path().join("other.yaml"), BAD).unwrap();
     std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    // Root reads any file: run as `nobody` (setpriv) when we are root, as a user would be.
-    let root = unsafe_free_is_root();
-    let mut cmd = if root {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
-        c.arg(env!("CARGO_BIN_EXE_runcommand-lint"));
-        c
-    } else {
-        Command::new(env!("CARGO_BIN_EXE_runcommand-lint"))
-    };
-    // The binary under target/ must be reachable by `nobody`.
-    let out = cmd
-        .args(["check", "--format", "json", "secret.yaml", "other.yaml"])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
+    let out = run_unprivileged(
+        tmp.path(),
+        &["check", "--format", "json", "secret.yaml", "other.yaml"],
+    );
     assert_eq!(
         out.status.code(),
         Some(2),
@@ -275,18 +265,6 @@ fn a_file_without_read_permission() {
         d["message"].as_str().unwrap().contains("ermission denied"),
         "{d}"
     );
-}
-
-/// Whether this process runs as root (reads /proc/self/status; no unsafe code).
-fn unsafe_free_is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(1) == Some("0"))
-        })
-        .unwrap_or(false)
 }
 
 #[test]

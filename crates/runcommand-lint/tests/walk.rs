@@ -10,9 +10,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{json, run_in};
+use common::{json, run_in, run_unprivileged};
 
 const VALID: &str = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
 const BAD: &str = "RegionId: cn-hangzhou\nType: RunShell\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
@@ -177,31 +177,6 @@ fn a_broken_symlink_is_reported_once_and_the_rest_is_checked() {
         ("reqs/a.yaml".into(), "InvalidCmdType.NotFound".into())
     );
     assert_eq!(f[1], ("reqs/gone.yaml".into(), "Lint.Io".into()));
-}
-
-/// Whether this process runs as root.
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(1) == Some("0"))
-        })
-        .unwrap_or(false)
-}
-
-/// Runs the binary as `nobody` when we are root (root reads everything), else as ourselves.
-fn run_unprivileged(dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = if is_root() {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
-        c.arg(env!("CARGO_BIN_EXE_runcommand-lint"));
-        c
-    } else {
-        Command::new(env!("CARGO_BIN_EXE_runcommand-lint"))
-    };
-    cmd.args(args).current_dir(dir).output().unwrap()
 }
 
 #[test]

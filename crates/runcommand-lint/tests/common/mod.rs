@@ -70,3 +70,29 @@ pub fn fixtures(sub: &str) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Whether this process runs as root (reads /proc/self/status; no unsafe code).
+pub fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+/// Runs `runcommand-lint ARGS` in `dir` as `nobody` (setpriv) when we are root, since root
+/// reads any file, else as ourselves: how a user meets permission errors.
+pub fn run_unprivileged(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        c.arg(env!("CARGO_BIN_EXE_runcommand-lint"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_runcommand-lint"))
+    };
+    cmd.args(args).current_dir(dir).output().unwrap()
+}
