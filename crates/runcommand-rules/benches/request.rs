@@ -11,12 +11,18 @@ use runcommand_document::Format;
 use std::hint::black_box;
 
 /// The valid fixtures, or the first 2,000 files (in name order) of the directory tree named by
-/// `RUNCOMMAND_LINT_BENCH_CORPUS` (e.g. `target/bench/corpus/files` from `bench/audit.sh`).
+/// `RUNCOMMAND_LINT_BENCH_CORPUS` (e.g. `target/bench/corpus/files` from `bench/audit.sh`; a
+/// relative path is taken from the workspace root, since cargo runs benches in the crate's
+/// directory). Stops the bench when there is no file to read: timing an empty loop would say
+/// nothing.
 fn fixtures() -> Vec<(String, Vec<u8>, Format)> {
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/valid");
-    let root = std::env::var_os("RUNCOMMAND_LINT_BENCH_CORPUS").map_or(fixtures, Into::into);
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = match std::env::var_os("RUNCOMMAND_LINT_BENCH_CORPUS") {
+        Some(dir) => workspace.join(dir),
+        None => workspace.join("fixtures/valid"),
+    };
     let mut out = Vec::new();
-    let mut stack = vec![root];
+    let mut stack = vec![root.clone()];
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -35,6 +41,11 @@ fn fixtures() -> Vec<(String, Vec<u8>, Format)> {
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out.truncate(2000);
+    assert!(
+        !out.is_empty(),
+        "no request file under {} (RUNCOMMAND_LINT_BENCH_CORPUS)",
+        root.display()
+    );
     out
 }
 
