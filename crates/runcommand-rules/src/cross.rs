@@ -9,7 +9,7 @@
 //! finding with the first use as related information. The caller can drop each report after
 //! checking it, so a run streams: the index keeps, per distinct key, 32 bytes (a 64-bit key, a
 //! 64-bit value and the first use's report number, line, column and offset), plus each path that
-//! left a record once. Keys are 64-bit FNV-1a hashes: two different tokens (or names) would have
+//! left a record once. Keys are 64-bit hashes (`idempotency::Hash64`): two different tokens (or names) would have
 //! to collide on 64 bits to be confused.
 //!
 //! [`cross_check`] is the same pass over a slice of reports in any order (one file in an editor,

@@ -10,7 +10,7 @@
 //! information (with its path and position when it is in another report). The records are
 //! consumed by the pass, so running it twice cannot report twice.
 //!
-//! The fingerprint (FNV-1a over a canonical form) covers every parameter given except
+//! The fingerprint (a 64-bit hash, [`Hash64`], over a canonical form) covers every parameter given except
 //! `ClientToken`, in name order, by typed value: `Timeout: 60` equals `Timeout: "60"`,
 //! `EnableParameter: true` equals `"True"`, a list equals its flattened `InstanceId.N` form, and
 //! `Parameters` as a mapping equals the same object as a JSON string (pairs compared in key order;
@@ -38,17 +38,41 @@ pub struct TokenUse {
     pub span: Range<usize>,
 }
 
-/// FNV-1a, 64 bits: stable, dependency-free, good enough to tell requests apart.
-pub(crate) struct Fnv(pub(crate) u64);
+/// A 64-bit hash of byte strings for fingerprints: stable, dependency-free, good enough to tell
+/// requests apart. It reads 8 bytes at a time, each word mixed in with a 128-bit multiply whose
+/// halves are folded together (the mixing step of wyhash), so a whole request (its script
+/// included) costs a multiply per 8 bytes, not one per byte as FNV-1a would.
+pub(crate) struct Hash64(pub(crate) u64);
 
-impl Fnv {
-    pub(crate) fn new() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
+/// Odd 64-bit constants (from splitmix64) for the multiply.
+const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
+const TAIL: u64 = 0xbf58_476d_1ce4_e5b9;
+
+/// The folded 128-bit product of `a` and `b`.
+fn fold(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+impl Hash64 {
+    pub(crate) fn new() -> Hash64 {
+        Hash64(0xcbf2_9ce4_8422_2325)
     }
     fn bytes(&mut self, b: &[u8]) {
-        for &x in b {
-            self.0 ^= u64::from(x);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        let mut words = b.chunks_exact(8);
+        for w in &mut words {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(w);
+            self.0 = fold(self.0 ^ u64::from_le_bytes(word), MIX);
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            if let Some(head) = word.get_mut(..rest.len()) {
+                head.copy_from_slice(rest);
+            }
+            // The tail's length in the constant: `a` and `a\0` differ.
+            self.0 = fold(self.0 ^ u64::from_le_bytes(word), TAIL ^ rest.len() as u64);
         }
     }
     /// A tagged, length-prefixed field, so that different sequences never collide by
@@ -61,7 +85,7 @@ impl Fnv {
 }
 
 /// Hashes a node's canonical form, iteratively (no recursion on depth).
-fn hash_node(h: &mut Fnv, root: &Node) {
+fn hash_node(h: &mut Hash64, root: &Node) {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         match &n.value {
@@ -90,10 +114,13 @@ fn hash_node(h: &mut Fnv, root: &Node) {
     }
 }
 
-/// The fingerprint of every parameter but `ClientToken`.
+/// The fingerprint of every parameter but `ClientToken`, in name order (the request view keeps
+/// them in the order written).
 fn fingerprint(req: &Request<'_>) -> u64 {
-    let mut h = Fnv::new();
-    for (name, p) in req.params.iter() {
+    let mut h = Hash64::new();
+    let mut params: Vec<_> = req.params.iter().collect();
+    params.sort_unstable_by_key(|(name, _)| **name);
+    for (name, p) in params {
         if *name == "ClientToken" {
             continue;
         }

@@ -15,6 +15,7 @@
 //!
 //! Rules then read typed values with spans and never re-check shapes.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -98,11 +99,34 @@ pub struct Request<'a> {
     /// parameters, OOS built-ins), whose `{{ }}` in `CommandContent` are not Cloud Assistant
     /// parameters (see `oos`). `None` for a bare request.
     pub oos: Option<&'a crate::oos::OosNames>,
+    /// What several rules derive from the request, computed once.
+    pub(crate) derived: Derived<'a>,
 }
 
-/// The parameters of a request by name, in name order. A request has a few dozen at most and
-/// every rule looks several up, so this is a sorted vector searched by length first (most
-/// names differ in length: no byte comparison), not a tree of string comparisons.
+/// Values derived from a request that several rules read (the script, its placeholders, the
+/// `Parameters` pairs), each computed at its first use and kept with the request: decoding Base64
+/// content, scanning it for `{{ }}` or parsing a `Parameters` JSON string once per request, not
+/// once per rule. Only the accessors in `rules::content` and `rules::parameters` fill them.
+#[derive(Default)]
+pub(crate) struct Derived<'a> {
+    /// `rules::content::script`.
+    pub(crate) script: OnceCell<Option<crate::rules::content::Script<'a>>>,
+    /// `rules::content::placeholders`: the template scan of the script.
+    pub(crate) scan: OnceCell<Option<runcommand_template::Scan>>,
+    /// `rules::parameters::read`.
+    pub(crate) parameters: OnceCell<crate::rules::parameters::Read<'a>>,
+}
+
+impl std::fmt::Debug for Derived<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Derived").finish_non_exhaustive()
+    }
+}
+
+/// The parameters of a request by name, in the order given. A request has a few dozen at most
+/// and every rule looks several up, so this is a vector searched by length first (most names
+/// differ in length: no byte comparison), not a tree of string comparisons; it is filled once,
+/// in place, with no reordering.
 #[derive(Debug, Default)]
 pub struct Params<'a> {
     entries: Vec<(&'static str, Param<'a>)>,
@@ -122,19 +146,20 @@ impl<'a> Params<'a> {
         self.get(name).is_some()
     }
 
-    /// Adds or replaces a parameter, keeping name order.
+    /// Adds a parameter, or replaces the one of the same name.
     pub fn insert(&mut self, name: &'static str, param: Param<'a>) {
-        match self.entries.binary_search_by(|(n, _)| (*n).cmp(name)) {
-            Ok(i) => {
-                if let Some(e) = self.entries.get_mut(i) {
-                    e.1 = param;
-                }
-            }
-            Err(i) => self.entries.insert(i, (name, param)),
+        match self
+            .entries
+            .iter_mut()
+            .find(|(n, _)| n.len() == name.len() && *n == name)
+        {
+            Some(e) => e.1 = param,
+            None => self.entries.push((name, param)),
         }
     }
 
-    /// The parameters in name order.
+    /// The parameters in the order given (not sorted: see the idempotency fingerprint for a
+    /// canonical order).
     pub fn iter(&self) -> impl Iterator<Item = (&&'static str, &Param<'a>)> {
         self.entries.iter().map(|(n, p)| (n, p))
     }
@@ -215,8 +240,44 @@ fn parse_flat(key: &str) -> Option<Flat<'_>> {
     }
 }
 
+/// Whether a mapping of a few keys surely has no key twice (compared exactly, or ignoring ASCII
+/// case for `Parameters`), without allocating: every pair is compared. `false` means "maybe":
+/// a repeated key, too many keys for pairs, or a non-ASCII `Parameters` key (compared after
+/// Unicode lowercasing by [`duplicate_keys`]).
+fn surely_unique(entries: &[Entry], parameters: bool) -> bool {
+    const PAIRWISE_MAX: usize = 24;
+    if entries.len() > PAIRWISE_MAX {
+        return false;
+    }
+    for (i, a) in entries.iter().enumerate() {
+        let Some(a) = a.key.as_key_str() else {
+            continue;
+        };
+        if parameters && !a.is_ascii() {
+            return false;
+        }
+        let same = |b: &Entry| {
+            b.key.as_key_str().is_some_and(|b| {
+                a.len() == b.len()
+                    && if parameters {
+                        a.eq_ignore_ascii_case(b)
+                    } else {
+                        a == b
+                    }
+            })
+        };
+        if entries.get(i + 1..).unwrap_or(&[]).iter().any(same) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Reports duplicate keys in one mapping. `ignore_case` for `Parameters`.
 pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<Diagnostic>) {
+    if surely_unique(entries, parameters) {
+        return;
+    }
     // Keys seen so far (lowercased for Parameters, whose names are case-insensitive): a short
     // list searched in place for a mapping of request size, a hash map for a large one.
     let mut few: Vec<(std::borrow::Cow<'_, str>, Range<usize>)> = Vec::new();
@@ -544,7 +605,9 @@ pub fn build<'a>(
         }
     }
 
-    let mut params = Params::default();
+    let mut params = Params {
+        entries: Vec::with_capacity(entries.len()),
+    };
     // Flattened items: parameter -> (N -> item) / (N -> (key, value)).
     let mut flat_items: BTreeMap<&'static str, (Range<usize>, BTreeMap<u32, &'a Node>)> =
         BTreeMap::new();
@@ -692,6 +755,7 @@ pub fn build<'a>(
             index,
             params,
             oos: None,
+            derived: Derived::default(),
         }),
     }
 }

@@ -20,7 +20,7 @@
 
 use std::ops::Range;
 
-use crate::idempotency::Fnv;
+use crate::idempotency::Hash64;
 use crate::request::Request;
 
 /// One request's saved command.
@@ -36,9 +36,9 @@ pub struct SavedUse {
     pub span: Range<usize>,
 }
 
-/// A 64-bit hash of a string (FNV-1a), never 0 so that 0 can mean "none".
+/// A 64-bit hash of a string ([`Hash64`]), never 0 so that 0 can mean "none".
 pub(crate) fn hash_str(s: &str) -> u64 {
-    let mut h = Fnv::new();
+    let mut h = Hash64::new();
     h.field(b's', s.as_bytes());
     h.0.max(1)
 }
@@ -53,7 +53,7 @@ pub(crate) fn saved_use(req: &Request<'_>) -> Option<SavedUse> {
         return None;
     }
     let region = req.str("RegionId").map_or("", |r| r.value);
-    let mut h = Fnv::new();
+    let mut h = Hash64::new();
     h.field(b'n', name.value.as_bytes());
     h.field(b'r', region.as_bytes());
     let token = req

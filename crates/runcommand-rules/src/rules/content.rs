@@ -28,6 +28,7 @@ use base64::engine::general_purpose::STANDARD;
 use runcommand_catalog::limits::{CONTENT_MAX_BYTES, CONTENT_MAX_BYTES_KEEP};
 use runcommand_document::source_map::ScalarMap;
 use runcommand_document::{Style, Value};
+use runcommand_template::Scan;
 
 use super::{Rule, map};
 use crate::diagnostic::{Diagnostic, Fix};
@@ -70,8 +71,28 @@ impl Script<'_> {
 }
 
 /// The script of a request: `None` without `CommandContent`, or when Base64 content does not
-/// decode to UTF-8 text (`CmdContent.DecodeError` says why, or the bytes are binary).
-pub(crate) fn script<'a>(req: &Request<'a>) -> Option<Script<'a>> {
+/// decode to UTF-8 text (`CmdContent.DecodeError` says why, or the bytes are binary). Decoded
+/// once per request, at the first rule that asks.
+pub(crate) fn script<'r, 'a>(req: &'r Request<'a>) -> Option<&'r Script<'a>> {
+    req.derived
+        .script
+        .get_or_init(|| decode_script(req))
+        .as_ref()
+}
+
+/// The `{{ }}` placeholders of the script ([`runcommand_template::scan`]), with the script;
+/// scanned once per request.
+pub(crate) fn placeholders<'r, 'a>(req: &'r Request<'a>) -> Option<(&'r Script<'a>, &'r Scan)> {
+    let script = script(req)?;
+    let scan = req
+        .derived
+        .scan
+        .get_or_init(|| Some(runcommand_template::scan(&script.text)))
+        .as_ref()?;
+    Some((script, scan))
+}
+
+fn decode_script<'a>(req: &Request<'a>) -> Option<Script<'a>> {
     let value = req.str("CommandContent")?;
     if is_base64(req) {
         let bytes = STANDARD.decode(value.value.as_bytes()).ok()?;
@@ -127,7 +148,12 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let base64 = is_base64(req);
-    if base64 && let Err(e) = STANDARD.decode(content.value.as_bytes()) {
+    // The script is decoded once for every rule; only when that failed is the content decoded
+    // again here, for the reason.
+    if base64
+        && script(req).is_none()
+        && let Err(e) = STANDARD.decode(content.value.as_bytes())
+    {
         use base64::DecodeError as E;
         let (range, why) = match e {
             E::InvalidByte(i, b) => (
@@ -211,9 +237,11 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether `text` is standard Base64 (at least 8 characters) of readable UTF-8 text.
+/// Whether `text` is standard Base64 (at least 8 characters) of readable UTF-8 text. Most
+/// content is a script, rejected at its first space before anything is decoded.
 fn is_encoded_text(text: &str) -> bool {
-    if text.len() < 8 {
+    let alphabet = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    if text.len() < 8 || !text.len().is_multiple_of(4) || !text.bytes().all(alphabet) {
         return false;
     }
     let Ok(bytes) = STANDARD.decode(text.as_bytes()) else {

@@ -119,11 +119,11 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             .help("split the request, or select the instances with ResourceTag"),
         );
     }
-    // IDs seen so far: searched in place for a request's handful, hashed for a long list.
+    // A repetition's first occurrence: searched among the IDs before it for a request's handful
+    // (an equal ID is equally well-formed), hashed for a long list.
     let large = ids.len() > 32;
-    let mut few: Vec<&crate::request::Text<'_>> = Vec::new();
     let mut seen: HashMap<&str, &crate::request::Text<'_>> = HashMap::new();
-    for id in ids {
+    for (i, id) in ids.iter().enumerate() {
         if let Some(why) = malformed(id.value) {
             out.push(
                 Diagnostic::new(
@@ -138,7 +138,10 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         let first = if large {
             seen.get(id.value).copied()
         } else {
-            few.iter().find(|t| t.value == id.value).copied()
+            ids.get(..i)
+                .unwrap_or(&[])
+                .iter()
+                .find(|t| t.value == id.value)
         };
         if let Some(first) = first {
             let mut d = Diagnostic::new(
@@ -152,8 +155,6 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d);
         } else if large {
             seen.insert(id.value, id);
-        } else {
-            few.push(id);
         }
     }
 }

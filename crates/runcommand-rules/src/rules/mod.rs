@@ -11,7 +11,7 @@ use crate::request::{Request, Text};
 
 mod client_token;
 mod containers;
-mod content;
+pub(crate) mod content;
 mod control_chars;
 mod enums;
 pub mod frequency;

@@ -31,7 +31,7 @@ use runcommand_document::{Entry, Format, LoadOptions, Node, ScalarKind, Value};
 use runcommand_template::name_key;
 
 use super::Rule;
-use super::content::script;
+use super::content::placeholders;
 use crate::diagnostic::Diagnostic;
 use crate::request::{PValue, Request};
 
@@ -142,8 +142,12 @@ impl Params<'_> {
     }
 }
 
-/// Reads `Parameters`.
-pub(crate) fn read<'a>(req: &Request<'a>) -> Read<'a> {
+/// Reads `Parameters` (a JSON string is parsed once per request, at the first rule that asks).
+pub(crate) fn read<'r, 'a>(req: &'r Request<'a>) -> &'r Read<'a> {
+    req.derived.parameters.get_or_init(|| read_uncached(req))
+}
+
+fn read_uncached<'a>(req: &Request<'a>) -> Read<'a> {
     let Some(PValue::Object(node)) = req.get("Parameters").map(|p| &p.value) else {
         return Read::Absent;
     };
@@ -278,7 +282,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
     let params = match read(req) {
         Read::Absent => return,
         Read::Unreadable(d) => {
-            out.push(*d);
+            out.push(Diagnostic::clone(d));
             return;
         }
         Read::Given(p) => p,
@@ -313,9 +317,8 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
     }
     // The names used in the script, when the keys are to be matched against them.
     let used: Option<HashSet<String>> = if enabled {
-        script(req).map(|s| {
-            runcommand_template::scan(&s.text)
-                .placeholders
+        placeholders(req).map(|(_, scan)| {
+            scan.placeholders
                 .iter()
                 .filter_map(|p| p.custom_name())
                 .map(|(n, _)| name_key(n))

@@ -41,7 +41,7 @@ use runcommand_catalog::limits::CUSTOM_PARAMS_MAX;
 use runcommand_template::{BuiltIn, Field, PlaceholderKind, ProblemKind, Scan, name_key};
 
 use super::Rule;
-use super::content::script;
+use super::content::placeholders;
 use super::parameters::{Read, read};
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
@@ -62,13 +62,21 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(script) = script(req) else {
+    let Some((script, scan)) = placeholders(req) else {
         return;
     };
-    let mut scan = runcommand_template::scan(&script.text);
-    if let Some(oos) = req.oos {
-        drop_oos_layer(&mut scan, &script.text, oos);
-    }
+    // In an OOS step, the placeholders OOS fills are dropped from a copy of the scan (the other
+    // rules read it whole).
+    let oos_scan;
+    let scan = match req.oos {
+        Some(oos) => {
+            let mut copy = scan.clone();
+            drop_oos_layer(&mut copy, &script.text, oos);
+            oos_scan = copy;
+            &oos_scan
+        }
+        None => scan,
+    };
     if req.bool("EnableParameter") != Some(true) {
         let first = scan.placeholders.iter().find_map(|p| {
             let shown = match &p.kind {
@@ -161,7 +169,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    let names = distinct_custom_names(&scan);
+    let names = distinct_custom_names(scan);
     let max = usize::try_from(CUSTOM_PARAMS_MAX).unwrap_or(20);
     if let Some(extra) = names.get(max) {
         out.push(
