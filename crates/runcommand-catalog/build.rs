@@ -203,6 +203,15 @@ fn main() {
     }
     out.push_str("];\n\n");
 
+    parameter_lookup(
+        &mut out,
+        &params
+            .parameter
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+    );
+
     out.push_str("/// Numeric limits, each documented in `rules/limits.toml`.\npub mod limits {\n");
     let mut lseen = BTreeSet::new();
     for l in &limits.limit {
@@ -237,4 +246,63 @@ fn main() {
 
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("catalog.rs");
     std::fs::write(&dest, out).expect("write catalog.rs");
+}
+
+/// Writes `parameter_index`, the index in `PARAMETERS` of a name. Rules look parameters up by
+/// name dozens of times per request, so this is no scan of the list: the name's length and two
+/// of its bytes (at positions found here, one from the start and one from the end, that tell
+/// every parameter apart) select the one candidate, and one comparison confirms it. When no such
+/// pair of positions exists the function is a plain `match` on the name.
+fn parameter_lookup(out: &mut String, names: &[&str]) {
+    use std::fmt::Write as _;
+    let count = names.len();
+    writeln!(
+        out,
+        "/// How many parameters [`PARAMETERS`] holds.\npub const PARAMETER_COUNT: usize = {count};\n"
+    )
+    .ok();
+    let key = |n: &str, from_start: usize, from_end: usize| -> Option<(usize, u8, u8)> {
+        let b = n.as_bytes();
+        let x = *b.get(from_start)?;
+        let y = *b.get(b.len().checked_sub(from_end)?)?;
+        Some((b.len(), x, y))
+    };
+    let positions = (0..6usize)
+        .flat_map(|s| (1..7usize).map(move |e| (s, e)))
+        .find(|&(s, e)| {
+            let keys: Option<BTreeSet<_>> = names.iter().map(|n| key(n, s, e)).collect();
+            keys.is_some_and(|k| k.len() == names.len())
+        });
+    out.push_str(
+        "/// The index in [`PARAMETERS`] of the parameter named `name` (exact, case-sensitive).\npub fn parameter_index(name: &str) -> Option<usize> {\n",
+    );
+    match positions {
+        Some((s, e)) => {
+            let first = if s == 0 {
+                "b.first()".to_owned()
+            } else {
+                format!("b.get({s})")
+            };
+            writeln!(
+                out,
+                "    let b = name.as_bytes();\n    let x = *{first}?;\n    let y = *b.get(b.len().checked_sub({e})?)?;\n    let i = match (b.len(), x, y) {{"
+            )
+            .ok();
+            for (i, n) in names.iter().enumerate() {
+                if let Some((len, x, y)) = key(n, s, e) {
+                    writeln!(out, "        ({len}, {x}, {y}) => {i}, // {n}").ok();
+                }
+            }
+            out.push_str(
+                "        _ => return None,\n    };\n    (PARAMETERS.get(i)?.name == name).then_some(i)\n}\n\n",
+            );
+        }
+        None => {
+            out.push_str("    match name {\n");
+            for (i, n) in names.iter().enumerate() {
+                writeln!(out, "        {n:?} => Some({i}),").ok();
+            }
+            out.push_str("        _ => None,\n    }\n}\n\n");
+        }
+    }
 }

@@ -165,7 +165,7 @@ pub fn code(name: &str) -> Option<&'static CodeInfo> {
 
 /// Looks a parameter up by its exact (case-sensitive) name.
 pub fn parameter(name: &str) -> Option<&'static ParamInfo> {
-    PARAMETERS.iter().find(|p| p.name == name)
+    PARAMETERS.get(parameter_index(name)?)
 }
 
 /// Whether a region ID is in the known list.
@@ -200,6 +200,34 @@ mod tests {
         assert_eq!(parameter("Type").map(|p| p.values.len()), Some(3));
         assert!(is_known_region("cn-hangzhou"));
         assert!(!is_known_region("cn-atlantis"));
+    }
+
+    #[test]
+    fn parameter_index_finds_every_parameter_and_nothing_else() {
+        for (i, p) in PARAMETERS.iter().enumerate() {
+            assert_eq!(parameter_index(p.name), Some(i), "{}", p.name);
+            // The same length and bytes elsewhere must not match.
+            let mut other = p.name.to_owned().into_bytes();
+            other.swap(1, 2);
+            let other = String::from_utf8(other).unwrap_or_default();
+            if other != p.name {
+                assert_eq!(parameter_index(&other), None, "{other}");
+            }
+            assert_eq!(parameter_index(&p.name.to_lowercase()), None, "{}", p.name);
+        }
+        for n in [
+            "",
+            "T",
+            "Ta",
+            "Tags",
+            "InstanceIds",
+            "RegionID",
+            "regionId",
+            "Action",
+        ] {
+            assert_eq!(parameter_index(n), None, "{n}");
+        }
+        assert_eq!(PARAMETER_COUNT, PARAMETERS.len());
     }
 
     #[test]
