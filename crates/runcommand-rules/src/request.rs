@@ -123,21 +123,23 @@ impl std::fmt::Debug for Derived<'_> {
     }
 }
 
-/// The parameters of a request by name, in the order given. A request has a few dozen at most
-/// and every rule looks several up, so this is a vector searched by length first (most names
-/// differ in length: no byte comparison), not a tree of string comparisons; it is filled once,
-/// in place, with no reordering.
+/// The parameters of a request by name, in the order given. Every rule looks several up, so a
+/// lookup is no search: the catalogue's generated `parameter_index` gives the name's index and a
+/// slot per catalogue parameter holds where it is in the list.
 #[derive(Debug, Default)]
 pub struct Params<'a> {
     entries: Vec<(&'static str, Param<'a>)>,
+    /// Per catalogue parameter (by its index in `PARAMETERS`): 1 + its position in `entries`,
+    /// or 0 when not given.
+    slots: [u8; runcommand_catalog::PARAMETER_COUNT],
 }
 
 impl<'a> Params<'a> {
     /// The parameter named `name`.
     pub fn get(&self, name: &str) -> Option<&Param<'a>> {
+        let slot = *self.slots.get(runcommand_catalog::parameter_index(name)?)?;
         self.entries
-            .iter()
-            .find(|(n, _)| n.len() == name.len() && *n == name)
+            .get(usize::from(slot).checked_sub(1)?)
             .map(|(_, p)| p)
     }
 
@@ -146,15 +148,27 @@ impl<'a> Params<'a> {
         self.get(name).is_some()
     }
 
-    /// Adds a parameter, or replaces the one of the same name.
+    /// Adds a parameter of the catalogue, or replaces the one of the same name. (Names outside
+    /// the catalogue have no slot and are not kept.)
     pub fn insert(&mut self, name: &'static str, param: Param<'a>) {
-        match self
-            .entries
-            .iter_mut()
-            .find(|(n, _)| n.len() == name.len() && *n == name)
-        {
-            Some(e) => e.1 = param,
-            None => self.entries.push((name, param)),
+        let Some(slot) =
+            runcommand_catalog::parameter_index(name).and_then(|i| self.slots.get_mut(i))
+        else {
+            return;
+        };
+        match usize::from(*slot).checked_sub(1) {
+            Some(at) => {
+                if let Some(e) = self.entries.get_mut(at) {
+                    e.1 = param;
+                }
+            }
+            None => {
+                let Ok(position) = u8::try_from(self.entries.len() + 1) else {
+                    return;
+                };
+                *slot = position;
+                self.entries.push((name, param));
+            }
         }
     }
 
@@ -607,6 +621,7 @@ pub fn build<'a>(
 
     let mut params = Params {
         entries: Vec::with_capacity(entries.len()),
+        ..Params::default()
     };
     // Flattened items: parameter -> (N -> item) / (N -> (key, value)).
     let mut flat_items: BTreeMap<&'static str, (Range<usize>, BTreeMap<u32, &'a Node>)> =
