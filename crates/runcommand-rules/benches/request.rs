@@ -10,6 +10,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use runcommand_document::Format;
 use std::hint::black_box;
 
+// The binary's allocator (`runcommand-lint` uses mimalloc): allocation is a good part of both
+// parsing and checking.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The valid fixtures, or the first 2,000 files (in name order) of the directory tree named by
 /// `RUNCOMMAND_LINT_BENCH_CORPUS` (e.g. `target/bench/corpus/files` from `bench/audit.sh`; a
 /// relative path is taken from the workspace root, since cargo runs benches in the crate's
