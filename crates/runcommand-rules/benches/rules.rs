@@ -3,7 +3,8 @@
 //! 2,000 files of the audit corpus with `RUNCOMMAND_LINT_BENCH_CORPUS=target/bench/corpus/files`).
 //! Where the batch-audit ratio (issue 7) is won or lost, rule by rule.
 //!
-//! Run: `cargo bench -p runcommand-rules --bench rules` (`ROUNDS=N`, default 25). Each figure is
+//! Run: `cargo bench -p runcommand-rules --bench rules` (`ROUNDS=N`, default 25; `RULE=name`
+//! times that rule only, e.g. under `perf record`). Each figure is
 //! the median over the rounds of one pass over every file (each round times every row once, so
 //! that the machine's noise falls on every row alike); rules are timed on freshly built
 //! request views, so a rule pays for what it derives (a Base64 decode, a template scan) as if it
@@ -144,9 +145,14 @@ fn main() {
         _: &mut Vec<runcommand_rules::Diagnostic>,
     ) {
     }
+    // `RULE=name` times that rule only (the others show 0), e.g. under a profiler.
+    let only = std::env::var("RULE").ok();
     let checks: Vec<RuleFn> = RULES
         .iter()
-        .map(|r| r.check)
+        .map(|r| match &only {
+            Some(name) if name != r.name => nothing as RuleFn,
+            _ => r.check,
+        })
         .chain([nothing as RuleFn])
         .collect();
     let mut alone: Vec<Box<dyn FnMut()>> = checks

@@ -151,9 +151,19 @@ impl<'a> Params<'a> {
     /// Adds a parameter of the catalogue, or replaces the one of the same name. (Names outside
     /// the catalogue have no slot and are not kept.)
     pub fn insert(&mut self, name: &'static str, param: Param<'a>) {
-        let Some(slot) =
-            runcommand_catalog::parameter_index(name).and_then(|i| self.slots.get_mut(i))
-        else {
+        if let Some(i) = runcommand_catalog::parameter_index(name) {
+            self.insert_at(i, name, param);
+        }
+    }
+
+    /// Whether the parameter of catalogue index `i` is given.
+    fn has_index(&self, i: usize) -> bool {
+        self.slots.get(i).is_some_and(|&s| s > 0)
+    }
+
+    /// [`Params::insert`] for the parameter of catalogue index `i`.
+    fn insert_at(&mut self, i: usize, name: &'static str, param: Param<'a>) {
+        let Some(slot) = self.slots.get_mut(i) else {
             return;
         };
         match usize::from(*slot).checked_sub(1) {
@@ -599,11 +609,11 @@ pub fn build<'a>(
         ));
         return Built { request: None };
     };
-    duplicate_keys(entries, false, out);
 
     if let Some(action) = node.get("Action") {
         let value = action.value.as_scalar().map(|s| s.text.as_str());
         if value != Some("RunCommand") {
+            duplicate_keys(entries, false, out);
             out.push(
                 Diagnostic::new(
                     "Lint.UnsupportedAction",
@@ -628,7 +638,12 @@ pub fn build<'a>(
         BTreeMap::new();
     let mut flat_tags: BTreeMap<&'static str, (Range<usize>, BTreeMap<u32, FlatPair<'a>>)> =
         BTreeMap::new();
-    let mut list_form: BTreeMap<&'static str, Range<usize>> = BTreeMap::new();
+    // Whether some key is given twice: a parameter whose slot is taken, a flattened item given
+    // before, `Action` twice, or an unknown key equal to an earlier one. Only then does
+    // `duplicate_keys` go through the mapping to report them (findings are sorted at the end).
+    let mut repeated = false;
+    let mut action_seen = false;
+    let mut unknown: Vec<&str> = Vec::new();
 
     for e in entries {
         let Some(key) = e.key.as_key_str() else {
@@ -643,17 +658,19 @@ pub fn build<'a>(
             continue;
         };
         if key == "Action" {
+            repeated |= std::mem::replace(&mut action_seen, true);
             continue;
         }
-        if let Some(info) = runcommand_catalog::parameter(key) {
-            if params.contains_key(info.name) {
-                continue; // duplicate key, reported above
-            }
-            if matches!(info.ty, ParamType::StringList | ParamType::TagList) {
-                list_form.insert(info.name, e.key.span.clone());
+        if let Some(i) = runcommand_catalog::parameter_index(key)
+            && let Some(info) = PARAMETERS.get(i)
+        {
+            if params.has_index(i) {
+                repeated = true; // reported by duplicate_keys below
+                continue;
             }
             let value = typed(info, &e.value, out);
-            params.insert(
+            params.insert_at(
+                i,
                 info.name,
                 Param {
                     info,
@@ -669,7 +686,12 @@ pub fn build<'a>(
                 let slot = flat_items
                     .entry(info.name)
                     .or_insert_with(|| (e.key.span.clone(), BTreeMap::new()));
-                slot.1.entry(n).or_insert(&e.value);
+                match slot.1.entry(n) {
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(&e.value);
+                    }
+                    std::collections::btree_map::Entry::Occupied(_) => repeated = true,
+                }
             }
             Some(Flat::TagField(info, n, field)) => {
                 let slot = flat_tags
@@ -677,19 +699,29 @@ pub fn build<'a>(
                     .or_insert_with(|| (e.key.span.clone(), BTreeMap::new()));
                 let pair = slot.1.entry(n).or_insert([None, None]);
                 let i = usize::from(field == "Value");
-                if let Some(s) = pair.get_mut(i)
-                    && s.is_none()
-                {
-                    *s = Some(e);
+                match pair.get_mut(i) {
+                    Some(s @ None) => *s = Some(e),
+                    _ => repeated = true,
                 }
             }
-            None => out.push(unknown_parameter(key, &e.key)),
+            None => {
+                if unknown.contains(&key) {
+                    repeated = true;
+                } else {
+                    unknown.push(key);
+                }
+                out.push(unknown_parameter(key, &e.key));
+            }
         }
     }
+    if repeated {
+        duplicate_keys(entries, false, out);
+    }
 
+    // Here the list parameters in `params` are those given in list form.
     for (name, (first_key, items)) in flat_items {
-        if let Some(list_key) = list_form.get(name) {
-            out.push(mixed(name, first_key, list_key));
+        if let Some(list) = params.get(name) {
+            out.push(mixed(name, first_key, &list.key_span));
             continue;
         }
         let Some(info) = runcommand_catalog::parameter(name) else {
@@ -708,8 +740,8 @@ pub fn build<'a>(
         );
     }
     for (name, (first_key, pairs)) in flat_tags {
-        if let Some(list_key) = list_form.get(name) {
-            out.push(mixed(name, first_key, list_key));
+        if let Some(list) = params.get(name) {
+            out.push(mixed(name, first_key, &list.key_span));
             continue;
         }
         let Some(info) = runcommand_catalog::parameter(name) else {
@@ -831,4 +863,66 @@ fn unknown_parameter(key: &str, node: &Node) -> Diagnostic {
         d = d.help("parameter names are case-sensitive; run `runcommand-lint rules` or see the API reference");
     }
     d
+}
+
+#[cfg(test)]
+mod duplicate_tests {
+    use runcommand_document::{Format, LoadOptions};
+
+    /// The `Lint.DuplicateKey` findings of a YAML request, as the repeated keys' text.
+    fn duplicates(yaml: &str) -> Vec<String> {
+        let loaded =
+            runcommand_document::load(yaml.as_bytes(), Format::Yaml, LoadOptions { max_depth: 64 });
+        let root = loaded
+            .documents
+            .first()
+            .and_then(|d| d.root.as_ref())
+            .expect("a document");
+        let mut out = Vec::new();
+        let _ = super::build(&loaded.text, root, 0, &mut out);
+        out.iter()
+            .filter(|d| d.code == "Lint.DuplicateKey")
+            .map(|d| loaded.text[d.span.clone()].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn every_kind_of_repeated_key_is_reported_once() {
+        for (yaml, key) in [
+            ("Timeout: 1\nType: RunShellScript\nTimeout: 2\n", "Timeout"),
+            (
+                "Action: RunCommand\nType: x\nAction: RunCommand\n",
+                "Action",
+            ),
+            ("Nope: 1\nType: x\nNope: 2\n", "Nope"),
+            ("InstanceId.1: i-a\nInstanceId.1: i-b\n", "InstanceId.1"),
+            ("Tag.1.Key: a\nTag.1.Value: b\nTag.1.Key: c\n", "Tag.1.Key"),
+        ] {
+            assert_eq!(duplicates(yaml), vec![key.to_owned()], "{yaml}");
+        }
+    }
+
+    #[test]
+    fn no_repetition_no_finding() {
+        for yaml in [
+            "Timeout: 1\nType: RunShellScript\nName: a\n",
+            "Nope: 1\nNope2: 2\nInstanceId.1: i-a\nInstanceId.2: i-b\n",
+            "Tag.1.Key: a\nTag.1.Value: b\nTag.2.Key: a\n",
+            "Action: RunCommand\nInstanceIds: [i-a]\n",
+        ] {
+            assert!(
+                duplicates(yaml).is_empty(),
+                "{yaml}: {:?}",
+                duplicates(yaml)
+            );
+        }
+    }
+
+    #[test]
+    fn a_request_not_checked_still_has_its_duplicates_reported() {
+        assert_eq!(
+            duplicates("Action: DescribeInstances\nType: a\nType: b\n"),
+            vec!["Type".to_owned()]
+        );
+    }
 }
