@@ -7,6 +7,12 @@
 //! checks, suppressions, configuration, reporter) and reads the next. Memory holds two batches,
 //! the list of paths and the cross-request index, whatever the number of files or lines.
 //!
+//! A walk does not look up file sizes (a `stat` per file doubles its time), so a batch is cut by
+//! the sizes it knows (named files, log lines) and by a [`Budget`] the pool's jobs draw on when
+//! they open their files: a file that would take the batch past [`BATCH_BYTES`] is not read in
+//! the pool but handed back, and the emitter checks it on its own when its turn comes. After a
+//! batch with such files the next one holds fewer jobs; it grows again when all fit.
+//!
 //! Exit status: 2 for a configuration error (nothing is checked) or an unreadable path (the
 //! others are still checked and reported), whatever `--exit-zero` says; else 0 with
 //! `--exit-zero`; else 1 when a finding is at or above `--fail-on` (default `error`; `info`
@@ -15,6 +21,7 @@
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -36,6 +43,32 @@ fn config_failed(e: &ConfigError) -> ExitCode {
 /// How many jobs, and how many bytes of them, one batch holds at most.
 const BATCH_JOBS: usize = 512;
 const BATCH_BYTES: u64 = 8 << 20;
+
+/// The bytes the file jobs of one batch may read: [`BATCH_BYTES`], or one file of any size when
+/// it is the first.
+struct Budget(AtomicU64);
+
+impl Budget {
+    fn new() -> Budget {
+        Budget(AtomicU64::new(0))
+    }
+
+    /// Takes `bytes` from the budget, if they fit.
+    fn claim(&self, bytes: u64) -> bool {
+        self.0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                (used == 0 || used.saturating_add(bytes) <= BATCH_BYTES)
+                    .then(|| used.saturating_add(bytes))
+            })
+            .is_ok()
+    }
+}
+
+/// A job of the pool: checked, or handed back unread (its file did not fit the batch's budget).
+enum Outcome {
+    Done(Done),
+    Deferred(Job),
+}
 
 /// A source with what checking it needs.
 struct Planned {
@@ -176,6 +209,9 @@ fn read_line_capped(r: &mut dyn BufRead, max: u64, buf: &mut Vec<u8>) -> std::io
 /// Turns the planned sources into batches of jobs.
 struct Producer {
     sources: std::iter::Enumerate<std::vec::IntoIter<Planned>>,
+    /// How many jobs the next batch holds at most (fewer after a batch whose files did not all
+    /// fit its budget).
+    limit: usize,
     lines: Option<LineReader>,
     max: u64,
     input_format: InputFormat,
@@ -188,7 +224,7 @@ impl Producer {
     fn next_batch(&mut self) -> Vec<Job> {
         let mut jobs = Vec::new();
         let mut bytes: u64 = 0;
-        while jobs.len() < BATCH_JOBS && bytes < BATCH_BYTES {
+        while jobs.len() < self.limit && bytes < BATCH_BYTES {
             if let Some(lr) = &mut self.lines {
                 let mut buf = Vec::new();
                 let read = read_line_capped(lr.reader.as_mut(), self.max, &mut buf);
@@ -368,7 +404,42 @@ impl Producer {
     }
 }
 
-/// Checks one job (on a pool thread).
+/// Checks one job on a pool thread, unless it is a file that does not fit the batch's budget.
+fn run_job(job: Job, max: u64, parse_only: bool, budget: &Budget) -> Outcome {
+    let Work::File {
+        path,
+        format,
+        content: None,
+    } = job.work
+    else {
+        return Outcome::Done(check_job(job, max, parse_only));
+    };
+    let content = match walk::open(&path, max, !job.named) {
+        Ok(file) if !budget.claim(file.size()) => {
+            return Outcome::Deferred(Job {
+                work: Work::File {
+                    path,
+                    format,
+                    content: None,
+                },
+                ..job
+            });
+        }
+        Ok(file) => file.read(&path, max),
+        Err(content) => content,
+    };
+    let job = Job {
+        work: Work::File {
+            path,
+            format,
+            content: Some(content),
+        },
+        ..job
+    };
+    Outcome::Done(check_job(job, max, parse_only))
+}
+
+/// Checks one job.
 fn check_job(job: Job, max: u64, parse_only: bool) -> Done {
     let default = Options::default();
     let options = job.config.as_ref().map_or(&default, |c| &c.options);
@@ -471,14 +542,27 @@ struct Emitter<'a> {
     fails: bool,
     bytes: u64,
     lines: usize,
+    /// The size cap, and whether only parsing: to check the files handed back by the pool.
+    max: u64,
+    parse_only: bool,
+    /// How many files were handed back (`--verbose` says so at the end).
+    deferred: usize,
 }
 
 impl Emitter<'_> {
-    fn emit_all(&mut self, batch: Vec<Done>) -> std::io::Result<()> {
+    fn emit_all(&mut self, batch: Vec<Outcome>) -> std::io::Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
-        for done in batch {
+        for outcome in batch {
+            let done = match outcome {
+                Outcome::Done(done) => done,
+                // A file above the batch's budget: read and checked here, one at a time.
+                Outcome::Deferred(job) => {
+                    self.deferred += 1;
+                    check_job(job, self.max, self.parse_only)
+                }
+            };
             self.emit(done)?;
         }
         self.progress.update(
@@ -560,18 +644,32 @@ impl Emitter<'_> {
 }
 
 /// Collects the sources of every command-line path with their configuration, sorted by path.
-fn plan(args: &CheckArgs, configs: &Mutex<Configs>) -> Result<Vec<Planned>, ConfigError> {
-    let for_path = |p: &Path| -> Result<Option<Arc<Config>>, ConfigError> {
+/// `sizes`: look up the size of every walked file (for the progress bar).
+fn plan(
+    args: &CheckArgs,
+    configs: &Mutex<Configs>,
+    sizes: bool,
+) -> Result<Vec<Planned>, ConfigError> {
+    // A file's configuration is its directory's (`Configs::for_file`): the absolute path is
+    // made only when there is one.
+    let for_file = |p: &Path| -> Result<Option<Arc<Config>>, ConfigError> {
         match configs.lock() {
-            Ok(mut c) => c.for_path(p),
+            Ok(mut c) => c.for_file(p),
             Err(_) => Ok(None),
         }
     };
     let keep = |p: &Path, seen: Seen| -> Result<bool, ConfigError> {
-        let abs = absolute(p);
-        let Some(config) = for_path(&abs)? else {
+        let config = match seen {
+            Seen::File => for_file(p)?,
+            Seen::Named | Seen::Dir => match configs.lock() {
+                Ok(mut c) => c.for_path(&absolute(p))?,
+                Err(_) => None,
+            },
+        };
+        let Some(config) = config else {
             return Ok(true);
         };
+        let abs = absolute(p);
         let skip = match seen {
             Seen::Named => args.force_exclude && config.excludes(&abs),
             Seen::Dir => config.excludes(&abs),
@@ -588,13 +686,15 @@ fn plan(args: &CheckArgs, configs: &Mutex<Configs>) -> Result<Vec<Planned>, Conf
     };
     let options = WalkOptions {
         no_ignore: args.no_ignore,
+        sizes,
     };
     let mut planned = Vec::new();
     let with_config = |source: Planned0, path: &str| -> Result<Planned, ConfigError> {
-        let abs: Arc<Path> = Arc::from(absolute(Path::new(path)).as_path());
-        let config = for_path(&abs)?;
+        let config = for_file(Path::new(path))?;
         Ok(Planned {
-            abs: config.as_ref().map(|_| abs),
+            abs: config
+                .as_ref()
+                .map(|_| Arc::from(absolute(Path::new(path)).as_path())),
             config,
             source,
         })
@@ -631,7 +731,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Ok(c) => Mutex::new(c),
         Err(e) => return config_failed(&e),
     };
-    let planned = match plan(&args, &configs) {
+    // The progress bar shows a share of the bytes: only then does the walk look up sizes.
+    let show_progress =
+        args.format == OutputFormat::Human && !args.no_progress && std::io::stderr().is_terminal();
+    let planned = match plan(&args, &configs, show_progress) {
         Ok(p) => p,
         Err(e) => return config_failed(&e),
     };
@@ -657,8 +760,6 @@ pub fn run(args: CheckArgs) -> ExitCode {
         ColorChoice::Never => false,
         ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let show_progress =
-        args.format == OutputFormat::Human && !args.no_progress && std::io::stderr().is_terminal();
     let mut emitter = Emitter {
         args: &args,
         reporter: Reporter::new(args.format, color),
@@ -673,9 +774,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
         fails: false,
         bytes: 0,
         lines: 0,
+        max,
+        parse_only: args.parse_only,
+        deferred: 0,
     };
     let mut producer = Producer {
         sources: planned.into_iter().enumerate(),
+        limit: BATCH_JOBS,
         lines: None,
         max,
         input_format: args.input_format,
@@ -687,17 +792,28 @@ pub fn run(args: CheckArgs) -> ExitCode {
     };
     let parse_only = args.parse_only;
     let mut written = emitter.reporter.begin(&mut emitter.buf);
-    let mut pending: Vec<Done> = Vec::new();
+    let mut pending: Vec<Outcome> = Vec::new();
     let mut batch = producer.next_batch();
     while written.is_ok() && !(batch.is_empty() && pending.is_empty()) {
+        let budget = Budget::new();
         let (done, (w, next)) = rayon::join(
             || {
                 batch
                     .into_par_iter()
-                    .map(|job| check_job(job, max, parse_only))
-                    .collect::<Vec<Done>>()
+                    .map(|job| run_job(job, max, parse_only, &budget))
+                    .collect::<Vec<Outcome>>()
             },
             || {
+                // Fewer jobs after a batch whose files did not all fit; more again when they do.
+                let fitted = pending
+                    .iter()
+                    .filter(|o| matches!(o, Outcome::Done(_)))
+                    .count();
+                producer.limit = if fitted < pending.len() {
+                    fitted.max(2)
+                } else {
+                    producer.limit.saturating_mul(2).min(BATCH_JOBS)
+                };
                 let w = emitter.emit_all(std::mem::take(&mut pending));
                 (w, producer.next_batch())
             },
@@ -707,6 +823,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
         batch = next;
     }
     emitter.progress.finish();
+    if args.verbose && emitter.deferred > 0 {
+        eprintln!(
+            "runcommand-lint: {} files above the {} MiB a batch reads were checked one at a time",
+            emitter.deferred,
+            BATCH_BYTES >> 20
+        );
+    }
     let unreadable = emitter.unreadable || producer.unreadable;
     let written = written.and_then(|()| {
         let Emitter {

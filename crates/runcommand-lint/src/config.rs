@@ -335,6 +335,10 @@ pub struct Configs {
     disabled: bool,
     /// Directory → the configuration that applies there.
     by_dir: HashMap<PathBuf, Option<Arc<Config>>>,
+    /// A file's directory as written (relative or not) → its configuration, for
+    /// [`Configs::for_file`]; and the last one asked for.
+    by_written_dir: HashMap<PathBuf, Option<Arc<Config>>>,
+    last_dir: Option<(PathBuf, Option<Arc<Config>>)>,
     /// Every configuration file loaded so far, in order (for `--verbose`).
     pub loaded: Vec<Arc<Config>>,
 }
@@ -349,7 +353,40 @@ impl Configs {
             fixed,
             disabled,
             by_dir: HashMap::new(),
+            by_written_dir: HashMap::new(),
+            last_dir: None,
         })
+    }
+
+    /// The configuration for a file given by its path as walked or named: what
+    /// [`Configs::for_path`] says of its absolute path, looked up once per directory as written
+    /// (a walk meets thousands of files, a directory's one after the other, and most runs have
+    /// no configuration at all: no absolute path is made per file).
+    pub fn for_file(&mut self, path: &Path) -> Result<Option<Arc<Config>>, ConfigError> {
+        if self.disabled {
+            return Ok(None);
+        }
+        if let Some(c) = &self.fixed {
+            return Ok(Some(Arc::clone(c)));
+        }
+        let Some(dir) = path.parent() else {
+            return self.for_path(&absolute(path));
+        };
+        if let Some((last, c)) = &self.last_dir
+            && last.as_path() == dir
+        {
+            return Ok(c.clone());
+        }
+        let found = match self.by_written_dir.get(dir) {
+            Some(c) => c.clone(),
+            None => {
+                let c = self.for_path(&absolute(path))?;
+                self.by_written_dir.insert(dir.to_path_buf(), c.clone());
+                c
+            }
+        };
+        self.last_dir = Some((dir.to_path_buf(), found.clone()));
+        Ok(found)
     }
 
     /// The configuration for a file or directory at `path` (absolute): the nearest one in its

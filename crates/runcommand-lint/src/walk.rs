@@ -45,7 +45,8 @@ pub enum Source {
         path: String,
         /// Named on the command line.
         named: bool,
-        /// Its size when walked (for the progress bar; 0 if unknown).
+        /// Its size in bytes: for a named file, and for a walked one when the walk was asked
+        /// for sizes ([`WalkOptions::sizes`], for the progress bar); else 0 (unknown).
         size: u64,
     },
     /// A path that cannot be walked or read (`Lint.Io`, reported once).
@@ -86,6 +87,9 @@ const NEVER_WALKED: &[&str] = &[".git", ".hg", ".svn", "node_modules"];
 pub struct WalkOptions {
     /// Do not honour `.gitignore`, `.ignore` and Git's exclude files.
     pub no_ignore: bool,
+    /// Look up the size of every walked file (one `stat` each, which doubles the time of a
+    /// walk): only the progress bar needs the total before reading.
+    pub sizes: bool,
 }
 
 /// The path of an `ignore` error and its message.
@@ -219,7 +223,11 @@ fn walk<E: Send>(root: &str, options: WalkOptions, keep: &Filter<'_, E>) -> Resu
             }
             let shown = path.display().to_string();
             if ft.is_file() {
-                let size = entry.metadata().map_or(0, |m| m.len());
+                let size = if options.sizes {
+                    entry.metadata().map_or(0, |m| m.len())
+                } else {
+                    0
+                };
                 push(Source::File {
                     path: shown,
                     named: false,
@@ -247,30 +255,63 @@ fn walk<E: Send>(root: &str, options: WalkOptions, keep: &Filter<'_, E>) -> Resu
 /// `regular` says the walk already saw a regular file: then it is opened at once (one system
 /// call less per file); otherwise it is looked at first, so that a FIFO is never opened.
 pub fn read(path: &str, max: u64, regular: bool) -> runcommand_rules::Content {
+    match open(path, max, regular) {
+        Ok(file) => file.read(path, max),
+        Err(content) => content,
+    }
+}
+
+/// A file opened for checking, with its size; read it with [`Opened::read`].
+pub struct Opened {
+    file: std::fs::File,
+    len: u64,
+}
+
+/// Opens a file for checking ([`read`] in two steps, so that the caller knows the size before
+/// the bytes are read): the file, or why it will not be read (`Content::Unreadable`,
+/// `Content::TooLarge`).
+pub fn open(path: &str, max: u64, regular: bool) -> Result<Opened, runcommand_rules::Content> {
     use runcommand_rules::Content;
-    use std::io::Read;
     let unreadable = |e: std::io::Error| Content::Unreadable(format!("cannot read {path}: {e}"));
     if !regular {
         match std::fs::metadata(path) {
             Ok(meta) if !meta.is_file() => {
-                return Content::Unreadable(format!("{path} is not a regular file"));
+                return Err(Content::Unreadable(format!("{path} is not a regular file")));
             }
             Ok(_) => {}
-            Err(e) => return unreadable(e),
+            Err(e) => return Err(unreadable(e)),
         }
     }
-    let read = std::fs::File::open(path).and_then(|f| {
-        let len = f.metadata()?.len();
-        if len > max {
-            return Ok(Content::TooLarge(len));
-        }
-        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        let n = f.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
-        Ok(if n as u64 > max {
-            Content::TooLarge(n as u64)
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    if len > max {
+        return Err(Content::TooLarge(len));
+    }
+    Ok(Opened { file, len })
+}
+
+impl Opened {
+    /// The size when opened.
+    pub fn size(&self) -> u64 {
+        self.len
+    }
+
+    /// Reads the bytes: the size it had when opened (one `read` call: a file that grew since
+    /// is read as it was), or, when that size is 0 (an empty file, or one of `/proc` whose
+    /// size says nothing), up to the end, at most `max` (more is `Content::TooLarge`).
+    pub fn read(self, path: &str, max: u64) -> runcommand_rules::Content {
+        use runcommand_rules::Content;
+        use std::io::Read;
+        let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+        let limit = if self.len == 0 {
+            max.saturating_add(1)
         } else {
-            Content::Bytes(bytes)
-        })
-    });
-    read.unwrap_or_else(unreadable)
+            self.len
+        };
+        match self.file.take(limit).read_to_end(&mut bytes) {
+            Ok(n) if n as u64 > max => Content::TooLarge(n as u64),
+            Ok(_) => Content::Bytes(bytes),
+            Err(e) => Content::Unreadable(format!("cannot read {path}: {e}")),
+        }
+    }
 }

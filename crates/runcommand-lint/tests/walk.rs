@@ -259,3 +259,85 @@ fn output_is_sorted_by_path_whatever_the_argument_order() {
     let out = run_in(d, &["check", "--format", "json", "z.yaml", "m", "a"], None);
     assert_eq!(paths(&out), ["a/c.yaml", "m/a.yaml", "m/b.yaml", "z.yaml"]);
 }
+
+#[test]
+fn files_above_a_batch_budget_are_checked_one_at_a_time_in_order() {
+    // A walk does not look up sizes: five 3 MiB requests land in one batch, whose jobs may read
+    // 8 MiB together. Any two of them fit; the other three are handed back and checked by the
+    // emitter in their turn. Nothing is lost and the order is the paths'.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let script = "echo hi\n".repeat(3 << 17); // 3 MiB
+    let big = format!(
+        "RegionId: cn-hangzhou\nType: RunShellScript\nInstanceId: [i-bp185dy2o3o6neg1234]\nCommandContent: |\n{}",
+        script
+            .lines()
+            .map(|l| format!("  {l}\n"))
+            .collect::<String>()
+    );
+    for i in 0..5 {
+        write(d, &format!("reqs/big-{i}.yaml"), &big);
+        write(d, &format!("reqs/small-{i}.yaml"), BAD);
+    }
+    let out = run_in(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--verbose",
+            "--max-file-size",
+            "20000000",
+            "reqs",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("3 files above the 8 MiB a batch reads were checked one at a time"),
+        "{stderr}"
+    );
+    let mut expected = Vec::new();
+    for i in 0..5 {
+        expected.push((
+            format!("reqs/big-{i}.yaml"),
+            "CmdContent.ExceedLimit".to_owned(),
+        ));
+    }
+    for i in 0..5 {
+        expected.push((
+            format!("reqs/small-{i}.yaml"),
+            "InvalidCmdType.NotFound".to_owned(),
+        ));
+    }
+    assert_eq!(findings(&out), expected);
+    assert_eq!(json(&out)["summary"]["files"], 10);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_whose_size_says_nothing_is_read_to_its_end() {
+    // A file is read to the size it had when opened, except when that size is 0: files of
+    // /proc report 0 and hold text. /proc/version is one line of prose, a YAML scalar.
+    let out = common::run(&[
+        "check",
+        "--format",
+        "json",
+        "--input-format",
+        "yaml",
+        "/proc/version",
+    ]);
+    let codes: Vec<String> = findings(&out).into_iter().map(|(_, c)| c).collect();
+    assert_eq!(codes, ["Lint.TypeMismatch"], "{codes:?}");
+    // A file that is really empty is still an empty document.
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "empty.yaml", "");
+    let out = run_in(
+        tmp.path(),
+        &["check", "--format", "json", "empty.yaml"],
+        None,
+    );
+    let codes: Vec<String> = findings(&out).into_iter().map(|(_, c)| c).collect();
+    assert_eq!(codes, ["Lint.EmptyDocument"]);
+}
