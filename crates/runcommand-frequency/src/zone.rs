@@ -254,54 +254,13 @@ impl FrequencyError {
     }
 }
 
-/// The closest IANA name to `text`, when it is close enough to be a likely typo.
+/// The closest IANA name to `text`, when it is close enough to be a likely typo (at most a
+/// quarter of its length in edits, 1 to 3; names compared ignoring case).
 fn did_you_mean(text: &str) -> Option<&'static str> {
-    let lower = text.to_ascii_lowercase();
-    let mut best: Option<(usize, &'static str)> = None;
-    for tz in chrono_tz::TZ_VARIANTS.iter() {
-        let name = tz.name();
-        if !name.contains('/') {
-            continue;
-        }
-        let d = if name.eq_ignore_ascii_case(text) {
-            0
-        } else {
-            levenshtein(&lower, &name.to_ascii_lowercase())
-        };
-        if best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, name));
-        }
-    }
     let limit = (text.chars().count() / 4).clamp(1, 3);
-    best.filter(|(d, _)| *d <= limit).map(|(_, n)| n)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        if let Some(first) = cur.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let del = prev
-                .get(j + 1)
-                .copied()
-                .unwrap_or(usize::MAX)
-                .saturating_add(1);
-            let ins = cur.get(j).copied().unwrap_or(usize::MAX).saturating_add(1);
-            let sub = prev
-                .get(j)
-                .copied()
-                .unwrap_or(usize::MAX)
-                .saturating_add(cost);
-            if let Some(slot) = cur.get_mut(j + 1) {
-                *slot = del.min(ins).min(sub);
-            }
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev.last().copied().unwrap_or(0)
+    let names = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .filter(|name| name.contains('/'));
+    runcommand_suggest::closest(text, names, limit).map(|(name, _)| name)
 }
