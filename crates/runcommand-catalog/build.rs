@@ -261,6 +261,28 @@ fn parameter_lookup(out: &mut String, names: &[&str]) {
         "/// How many parameters [`PARAMETERS`] holds.\npub const PARAMETER_COUNT: usize = {count};\n"
     )
     .ok();
+    assert!(
+        count <= usize::from(u8::MAX),
+        "rules/parameters.toml: too many parameters"
+    );
+    out.push_str(
+        "/// Every parameter as a [`ParamId`], named in upper snake case (`RegionId` is \n/// `param::REGION_ID`): what the rules look parameters up by, checked by the compiler.\npub mod param {\n    use super::ParamId;\n",
+    );
+    for (i, n) in names.iter().enumerate() {
+        let mut constant = String::new();
+        for (j, c) in n.chars().enumerate() {
+            if c.is_ascii_uppercase() && j > 0 {
+                constant.push('_');
+            }
+            constant.push(c.to_ascii_uppercase());
+        }
+        writeln!(
+            out,
+            "    #[doc = \"`{n}`\"]\n    pub const {constant}: ParamId = ParamId({i});"
+        )
+        .ok();
+    }
+    out.push_str("}\n\n");
     let key = |n: &str, from_start: usize, from_end: usize| -> Option<(usize, u8, u8)> {
         let b = n.as_bytes();
         let x = *b.get(from_start)?;

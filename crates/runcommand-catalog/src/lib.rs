@@ -140,6 +140,51 @@ pub struct ParamInfo {
     pub deprecated: bool,
 }
 
+/// A parameter of the catalogue: its index in [`PARAMETERS`]. The constants in [`param`] name
+/// every one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ParamId(u8);
+
+impl ParamId {
+    /// The index in [`PARAMETERS`].
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+
+    /// The catalogue entry.
+    pub fn info(self) -> &'static ParamInfo {
+        // Every ParamId is a generated constant, an index of PARAMETERS.
+        PARAMETERS.get(self.index()).unwrap_or(&UNKNOWN)
+    }
+
+    /// The name exactly as on the wire.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// Every parameter, in the catalogue's order.
+    pub fn all() -> impl Iterator<Item = ParamId> {
+        (0..PARAMETERS.len())
+            .filter_map(|i| u8::try_from(i).ok())
+            .map(ParamId)
+    }
+}
+
+/// What [`ParamId::info`] would give for an index outside the catalogue (never: the constants
+/// are generated from it).
+static UNKNOWN: ParamInfo = ParamInfo {
+    name: "",
+    ty: ParamType::String,
+    required: false,
+    description: "",
+    default: None,
+    example: None,
+    max_chars: None,
+    values: &[],
+    case_insensitive: false,
+    deprecated: false,
+};
+
 include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 
 /// The page documenting every code (`docs/codes.md`, generated from the catalogue).
@@ -228,6 +273,21 @@ mod tests {
             assert_eq!(parameter_index(n), None, "{n}");
         }
         assert_eq!(PARAMETER_COUNT, PARAMETERS.len());
+    }
+
+    #[test]
+    fn the_param_constants_name_their_parameters() {
+        assert_eq!(param::REGION_ID.name(), "RegionId");
+        assert_eq!(param::COMMAND_CONTENT.name(), "CommandContent");
+        assert_eq!(param::OSS_OUTPUT_DELIVERY.name(), "OssOutputDelivery");
+        assert_eq!(
+            param::WINDOWS_PASSWORD_NAME.info().name,
+            "WindowsPasswordName"
+        );
+        assert_eq!(
+            parameter_index(param::INSTANCE_ID.name()),
+            Some(param::INSTANCE_ID.index())
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! Parameters that are not given are not filled with defaults (choice): the request as sent is
 //! what the service compares.
 
+use runcommand_catalog::param;
 use std::ops::Range;
 
 use runcommand_document::{Node, ScalarKind, Value};
@@ -202,7 +203,7 @@ fn fingerprint(req: &Request<'_>) -> u64 {
 
 /// The token use of a request, if it has a non-empty `ClientToken` string.
 pub(crate) fn token_use(req: &Request<'_>) -> Option<TokenUse> {
-    let t = req.str("ClientToken")?;
+    let t = req.str(param::CLIENT_TOKEN)?;
     if t.value.is_empty() {
         return None;
     }

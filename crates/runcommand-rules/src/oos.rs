@@ -56,6 +56,7 @@
 //! `Lint.OosParameterCollision` (warning, at the key of `parameters`): OOS substitutes the template
 //! value first, so the Cloud Assistant parameter is never used.
 
+use runcommand_catalog::param;
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -439,7 +440,7 @@ fn check_step(
     };
     req.oos = Some(&template.names);
     crate::run_rules(&req, options, &mut found);
-    let has_instances = req.has("InstanceId") || req.has("ResourceTag");
+    let has_instances = req.has(param::INSTANCE_ID) || req.has(param::RESOURCE_TAG);
     found.retain(|d| !held_back(d, &unknown));
     // A missing parameter has no place of its own: it is reported at the step's `Action`.
     let action = task.get("Action").map(|a| a.value.span.clone());

@@ -19,7 +19,7 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use runcommand_catalog::{PARAMETERS, ParamInfo, ParamType};
+use runcommand_catalog::{PARAMETERS, ParamId, ParamInfo, ParamType};
 use runcommand_document::{Entry, Node, ScalarKind, Value};
 
 use crate::diagnostic::{Diagnostic, Fix};
@@ -134,18 +134,37 @@ pub struct Params<'a> {
     slots: [u8; runcommand_catalog::PARAMETER_COUNT],
 }
 
+/// How a parameter is named to the request view: by its [`ParamId`] (`param::INSTANCE_ID`, what
+/// the rules use: a slot, no string to compare, a typo does not compile) or by its name.
+pub trait ParamKey: Copy {
+    /// The index in the catalogue's `PARAMETERS`, if it is a parameter.
+    fn index(self) -> Option<usize>;
+}
+
+impl ParamKey for ParamId {
+    fn index(self) -> Option<usize> {
+        Some(ParamId::index(self))
+    }
+}
+
+impl ParamKey for &str {
+    fn index(self) -> Option<usize> {
+        runcommand_catalog::parameter_index(self)
+    }
+}
+
 impl<'a> Params<'a> {
-    /// The parameter named `name`.
-    pub fn get(&self, name: &str) -> Option<&Param<'a>> {
-        let slot = *self.slots.get(runcommand_catalog::parameter_index(name)?)?;
+    /// The parameter `key` (a [`ParamId`] or a name).
+    pub fn get(&self, key: impl ParamKey) -> Option<&Param<'a>> {
+        let slot = *self.slots.get(key.index()?)?;
         self.entries
             .get(usize::from(slot).checked_sub(1)?)
             .map(|(_, p)| p)
     }
 
-    /// Whether `name` is given.
-    pub fn contains_key(&self, name: &str) -> bool {
-        self.get(name).is_some()
+    /// Whether `key` is given.
+    pub fn contains_key(&self, key: impl ParamKey) -> bool {
+        self.get(key).is_some()
     }
 
     /// Adds a parameter of the catalogue, or replaces the one of the same name. (Names outside
@@ -200,38 +219,38 @@ impl<'a> Params<'a> {
 }
 
 impl<'a> Request<'a> {
-    /// A parameter, if given.
-    pub fn get(&self, name: &str) -> Option<&Param<'a>> {
-        self.params.get(name)
+    /// A parameter, if given (`key`: a [`ParamId`] such as `param::TIMEOUT`, or a name).
+    pub fn get(&self, key: impl ParamKey) -> Option<&Param<'a>> {
+        self.params.get(key)
     }
 
     /// A string parameter's value, if given with the right type.
-    pub fn str(&self, name: &str) -> Option<Text<'a>> {
-        match self.get(name)?.value {
+    pub fn str(&self, key: impl ParamKey) -> Option<Text<'a>> {
+        match self.get(key)?.value {
             PValue::Str(t) => Some(t),
             _ => None,
         }
     }
 
     /// A boolean parameter's value, if given with the right type.
-    pub fn bool(&self, name: &str) -> Option<bool> {
-        match self.get(name)?.value {
+    pub fn bool(&self, key: impl ParamKey) -> Option<bool> {
+        match self.get(key)?.value {
             PValue::Bool(b, _) => Some(b),
             _ => None,
         }
     }
 
     /// An integer parameter's value and node, if given with the right type.
-    pub fn int(&self, name: &str) -> Option<(i64, &'a Node)> {
-        match self.get(name)?.value {
+    pub fn int(&self, key: impl ParamKey) -> Option<(i64, &'a Node)> {
+        match self.get(key)?.value {
             PValue::Int(i, n) => Some((i, n)),
             _ => None,
         }
     }
 
     /// Whether a parameter is given at all (even with a wrong type).
-    pub fn has(&self, name: &str) -> bool {
-        self.params.contains_key(name)
+    pub fn has(&self, key: impl ParamKey) -> bool {
+        self.params.contains_key(key)
     }
 }
 

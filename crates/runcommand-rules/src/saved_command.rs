@@ -18,6 +18,7 @@
 //!   nor taken as the first;
 //! - the first request in path order (then request order within a file) is the one kept.
 
+use runcommand_catalog::param;
 use std::ops::Range;
 
 use crate::idempotency::Hash64;
@@ -45,19 +46,19 @@ pub(crate) fn hash_str(s: &str) -> u64 {
 
 /// The saved command of a request, if it keeps one under a name.
 pub(crate) fn saved_use(req: &Request<'_>) -> Option<SavedUse> {
-    if req.bool("KeepCommand") != Some(true) {
+    if req.bool(param::KEEP_COMMAND) != Some(true) {
         return None;
     }
-    let name = req.str("Name")?;
+    let name = req.str(param::NAME)?;
     if name.value.is_empty() {
         return None;
     }
-    let region = req.str("RegionId").map_or("", |r| r.value);
+    let region = req.str(param::REGION_ID).map_or("", |r| r.value);
     let mut h = Hash64::new();
     h.field(b'n', name.value.as_bytes());
     h.field(b'r', region.as_bytes());
     let token = req
-        .str("ClientToken")
+        .str(param::CLIENT_TOKEN)
         .filter(|t| !t.value.is_empty())
         .map_or(0, |t| hash_str(t.value));
     Some(SavedUse {

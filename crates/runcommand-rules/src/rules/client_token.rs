@@ -3,7 +3,7 @@
 //! past the limit. Reuse across requests (`IdempotentParameterMismatch`) is a cross-request check
 //! done by the templating/idempotency issue.
 
-use runcommand_catalog::parameter;
+use runcommand_catalog::param;
 
 use super::{Rule, map};
 use crate::diagnostic::Diagnostic;
@@ -16,12 +16,10 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(t) = req.str("ClientToken") else {
+    let Some(t) = req.str(param::CLIENT_TOKEN) else {
         return;
     };
-    let max = parameter("ClientToken")
-        .and_then(|p| p.max_chars)
-        .unwrap_or(64) as usize;
+    let max = param::CLIENT_TOKEN.info().max_chars.unwrap_or(64) as usize;
     if let Some((i, c)) = t.value.char_indices().find(|(_, c)| !c.is_ascii()) {
         out.push(
             Diagnostic::new(

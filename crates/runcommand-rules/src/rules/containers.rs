@@ -16,6 +16,7 @@
 //!   `Lint.ContainerShebangIgnored` (warning) on that line.
 //! - `Username` and `WorkingDir` → `Lint.IgnoredInContainer` (warning) on each key.
 
+use runcommand_catalog::param;
 use runcommand_container::{check_container_id, check_container_name, shebang};
 
 use super::content::script;
@@ -36,8 +37,8 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    let id = req.str("ContainerId");
-    let name = req.str("ContainerName");
+    let id = req.str(param::CONTAINER_ID);
+    let name = req.str(param::CONTAINER_NAME);
     if let Some(id) = id
         && let Err(e) = check_container_id(id.value)
     {
@@ -70,7 +71,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
     if !container {
         return;
     }
-    if let Some(ty) = req.str("Type")
+    if let Some(ty) = req.str(param::TYPE)
         && matches!(ty.value, "RunBatScript" | "RunPowerShellScript")
     {
         out.push(

@@ -19,6 +19,7 @@
 //!   (a line with the same indentation in a YAML block mapping, `"ContentEncoding": "Base64", `
 //!   in JSON, `ContentEncoding: Base64, ` in a YAML flow mapping).
 
+use runcommand_catalog::param;
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -93,7 +94,7 @@ pub(crate) fn placeholders<'r, 'a>(req: &'r Request<'a>) -> Option<(&'r Script<'
 }
 
 fn decode_script<'a>(req: &Request<'a>) -> Option<Script<'a>> {
-    let value = req.str("CommandContent")?;
+    let value = req.str(param::COMMAND_CONTENT)?;
     if is_base64(req) {
         let bytes = STANDARD.decode(value.value.as_bytes()).ok()?;
         let text = String::from_utf8(bytes).ok()?;
@@ -130,7 +131,7 @@ pub(crate) fn size(req: &Request<'_>, content: &str) -> (usize, usize) {
 
 /// Whether the request declares Base64 content.
 pub(crate) fn is_base64(req: &Request<'_>) -> bool {
-    req.str("ContentEncoding")
+    req.str(param::CONTENT_ENCODING)
         .is_some_and(|e| e.value.eq_ignore_ascii_case("Base64"))
 }
 
@@ -144,7 +145,7 @@ pub(crate) fn encoded_size(content: &str, base64: bool) -> usize {
 }
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(content) = req.str("CommandContent") else {
+    let Some(content) = req.str(param::COMMAND_CONTENT) else {
         return;
     };
     let base64 = is_base64(req);
@@ -202,7 +203,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             .help("encode the script with standard Base64 (RFC 4648, with padding), or set ContentEncoding: PlainText"),
         );
     }
-    let keep = req.bool("KeepCommand").unwrap_or(false);
+    let keep = req.bool(param::KEEP_COMMAND).unwrap_or(false);
     let limit = if keep {
         CONTENT_MAX_BYTES_KEEP
     } else {
@@ -276,7 +277,7 @@ fn looks_base64(req: &Request<'_>, content: &Text<'_>, out: &mut Vec<Diagnostic>
 /// The edit that sets `ContentEncoding: Base64`.
 fn encoding_fix(req: &Request<'_>) -> Option<Fix> {
     let title = "Set `ContentEncoding: Base64`".to_owned();
-    if let Some(p) = req.get("ContentEncoding") {
+    if let Some(p) = req.get(param::CONTENT_ENCODING) {
         let node = req.node.get("ContentEncoding").map(|e| &e.value)?;
         let replacement = match &node.value {
             Value::Scalar(s) if matches!(s.style, Style::DoubleQuoted | Style::JsonString) => {
@@ -292,7 +293,7 @@ fn encoding_fix(req: &Request<'_>) -> Option<Fix> {
             safe: false,
         });
     }
-    let key = req.get("CommandContent")?.key_span.clone();
+    let key = req.get(param::COMMAND_CONTENT)?.key_span.clone();
     let json = req
         .node
         .get("CommandContent")

@@ -7,6 +7,7 @@
 use super::{Rule, map};
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use runcommand_catalog::{ParamId, param};
 
 pub(super) const RULE: Rule = Rule {
     name: "control-characters",
@@ -18,13 +19,16 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-const CHECKED: &[(&str, &str)] = &[
-    ("Name", "InvalidParameterCharacter.CommandName"),
+const CHECKED: &[(ParamId, &str)] = &[
+    (param::NAME, "InvalidParameterCharacter.CommandName"),
     (
-        "Description",
+        param::DESCRIPTION,
         "InvalidParameterCharacter.CommandDescription",
     ),
-    ("WorkingDir", "InvalidParameterCharacter.CommandWorkingDir"),
+    (
+        param::WORKING_DIR,
+        "InvalidParameterCharacter.CommandWorkingDir",
+    ),
 ];
 
 /// Whether a character is a control character in the sense of decisions.md.
@@ -33,8 +37,9 @@ pub(crate) fn is_control(c: char) -> bool {
 }
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    for (name, code) in CHECKED {
-        let Some(text) = req.str(name) else {
+    for &(id, code) in CHECKED {
+        let name = id.name();
+        let Some(text) = req.str(id) else {
             continue;
         };
         if let Some((i, c)) = text.value.char_indices().find(|(_, c)| is_control(*c)) {
@@ -44,7 +49,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
                     map(req, &text, i..i + c.len_utf8()),
                     format!("{name} contains the control character U+{:04X}", c as u32),
                 )
-                .param(*name)
+                .param(name)
                 .help("remove control characters (tabs, line breaks, ...) from the value"),
             );
         }

@@ -8,6 +8,7 @@ use super::Rule;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::request::Request;
 use crate::suggest::did_you_mean;
+use runcommand_catalog::{ParamId, param};
 
 pub(super) const RULE: Rule = Rule {
     name: "enumerations",
@@ -20,21 +21,20 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-const CHECKED: &[(&str, &str)] = &[
-    ("Type", "InvalidCmdType.NotFound"),
-    ("RepeatMode", "InvalidRepeatMode.NotFound"),
-    ("TerminationMode", "InvalidTerminationMode.NotFound"),
-    ("ContentEncoding", "Lint.ContentEncodingFallback"),
+const CHECKED: &[(ParamId, &str)] = &[
+    (param::TYPE, "InvalidCmdType.NotFound"),
+    (param::REPEAT_MODE, "InvalidRepeatMode.NotFound"),
+    (param::TERMINATION_MODE, "InvalidTerminationMode.NotFound"),
+    (param::CONTENT_ENCODING, "Lint.ContentEncodingFallback"),
 ];
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    for (name, code) in CHECKED {
-        let Some(text) = req.str(name) else {
+    for &(id, code) in CHECKED {
+        let name = id.name();
+        let Some(text) = req.str(id) else {
             continue;
         };
-        let Some(info) = runcommand_catalog::parameter(name) else {
-            continue;
-        };
+        let info = id.info();
         let ok = if info.case_insensitive {
             info.values
                 .iter()
@@ -57,7 +57,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
                 text.value
             )
         };
-        let mut d = Diagnostic::new(code, text.span(), message).param(*name);
+        let mut d = Diagnostic::new(code, text.span(), message).param(name);
         if let Some(s) = did_you_mean(text.value.trim(), info.values.iter().copied()) {
             d = d.help(format!("did you mean `{s}`?")).fix(Fix {
                 title: format!("Replace with `{s}`"),

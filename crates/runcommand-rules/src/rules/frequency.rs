@@ -31,6 +31,7 @@ use chrono::{DateTime, Utc};
 use runcommand_catalog::limits::{
     CRON_MIN_GAP_SECONDS, RATE_MAX_SECONDS, RATE_MIN_SECONDS, TIMEOUT_DEFAULT,
 };
+use runcommand_catalog::param;
 use runcommand_frequency::{Frequency, parse};
 
 use super::{Rule, map};
@@ -226,13 +227,13 @@ pub fn check_expression(
 }
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(text) = req.str("Frequency") else {
+    let Some(text) = req.str(param::FREQUENCY) else {
         return;
     };
     if text.value.trim().is_empty() {
         return; // MissingParam.Frequency when Period needs it (schedule-mode).
     }
-    let timeout = req.int("Timeout").map_or(TIMEOUT_DEFAULT, |(t, _)| t);
+    let timeout = req.int(param::TIMEOUT).map_or(TIMEOUT_DEFAULT, |(t, _)| t);
     let found = cached(text.value, timeout, Utc::now());
     out.extend(found.into_iter().map(|d| into_file(req, &text, d)));
 }

@@ -7,6 +7,7 @@
 //!   for IDs it cannot find; a malformed one can never be found);
 //! - a repeated ID → `Lint.DuplicateInstanceId` (warning), on the repetition.
 
+use runcommand_catalog::param;
 use std::collections::HashMap;
 
 use runcommand_catalog::limits::{INSTANCE_ID_SUFFIX_MAX, INSTANCE_IDS_MAX};
@@ -56,12 +57,12 @@ fn malformed(id: &str) -> Option<String> {
 }
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    let ids = match req.get("InstanceId").map(|p| &p.value) {
+    let ids = match req.get(param::INSTANCE_ID).map(|p| &p.value) {
         Some(PValue::List(l)) => Some(l.as_slice()),
         Some(_) => None, // wrong type, already reported
         None => Some(&[][..]),
     };
-    let tags_given = match req.get("ResourceTag").map(|p| &p.value) {
+    let tags_given = match req.get(param::RESOURCE_TAG).map(|p| &p.value) {
         Some(PValue::Tags(t)) => !t.is_empty(),
         Some(_) => true,
         None => false,
@@ -71,7 +72,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
     };
     if !ids.is_empty()
         && tags_given
-        && let (Some(rt), Some(ii)) = (req.get("ResourceTag"), req.get("InstanceId"))
+        && let (Some(rt), Some(ii)) = (req.get(param::RESOURCE_TAG), req.get(param::INSTANCE_ID))
     {
         {
             let mut d = Diagnostic::new(
@@ -86,7 +87,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     if ids.is_empty() && !tags_given {
-        let span = match req.get("InstanceId") {
+        let span = match req.get(param::INSTANCE_ID) {
             Some(p) => p.value_span.clone(),
             None => req
                 .node

@@ -8,6 +8,7 @@
 use super::{Rule, map};
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use runcommand_catalog::{ParamId, param};
 
 pub(super) const RULE: Rule = Rule {
     name: "lengths",
@@ -22,20 +23,21 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-const CHARS: &[(&str, &str)] = &[
-    ("Name", "CmdName.ExceedLimit"),
-    ("Description", "CmdDesc.ExceedLimit"),
-    ("WorkingDir", "InvalidParameter.WorkingDir"),
-    ("Username", "Username.ExceedLimit"),
-    ("WindowsPasswordName", "WindowsPasswordName.ExceedLimit"),
+const CHARS: &[(ParamId, &str)] = &[
+    (param::NAME, "CmdName.ExceedLimit"),
+    (param::DESCRIPTION, "CmdDesc.ExceedLimit"),
+    (param::WORKING_DIR, "InvalidParameter.WorkingDir"),
+    (param::USERNAME, "Username.ExceedLimit"),
+    (
+        param::WINDOWS_PASSWORD_NAME,
+        "WindowsPasswordName.ExceedLimit",
+    ),
 ];
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    for (name, code) in CHARS {
-        let (Some(text), Some(max)) = (
-            req.str(name),
-            runcommand_catalog::parameter(name).and_then(|p| p.max_chars),
-        ) else {
+    for &(id, code) in CHARS {
+        let name = id.name();
+        let (Some(text), Some(max)) = (req.str(id), id.info().max_chars) else {
             continue;
         };
         let max = max as usize;
@@ -56,12 +58,12 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
                     map(req, &text, cut..text.value.len()),
                     format!("{name} is {count} characters long; at most {max} are allowed"),
                 )
-                .param(*name)
+                .param(name)
                 .help(format!("shorten it by {} characters", count - max)),
             );
         }
     }
-    if let Some(text) = req.str("Launcher") {
+    if let Some(text) = req.str(param::LAUNCHER) {
         let max = usize::try_from(runcommand_catalog::limits::LAUNCHER_MAX_BYTES).unwrap_or(1024);
         let len = text.value.len();
         if len > max {

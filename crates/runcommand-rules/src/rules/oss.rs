@@ -11,6 +11,7 @@
 //! (mapped through the scalar's source map). Choice: an error with an empty span (no scheme at
 //! all, an empty bucket) underlines the whole value, which is what has to change.
 
+use runcommand_catalog::param;
 use runcommand_oss::{OssErrorKind, parse};
 
 use super::{Rule, map};
@@ -27,7 +28,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(value) = req.str("OssOutputDelivery") else {
+    let Some(value) = req.str(param::OSS_OUTPUT_DELIVERY) else {
         return;
     };
     let Err(errors) = parse(value.value) else {

@@ -20,6 +20,7 @@
 //! - A value that is an object, a list, null (or an alias to a collection) →
 //!   `ParameterType.NotSupported`; strings, numbers and booleans pass.
 
+use runcommand_catalog::param;
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashSet};
@@ -148,7 +149,7 @@ pub(crate) fn read<'r, 'a>(req: &'r Request<'a>) -> &'r Read<'a> {
 }
 
 fn read_uncached<'a>(req: &Request<'a>) -> Read<'a> {
-    let Some(PValue::Object(node)) = req.get("Parameters").map(|p| &p.value) else {
+    let Some(PValue::Object(node)) = req.get(param::PARAMETERS).map(|p| &p.value) else {
         return Read::Absent;
     };
     let node: &'a Node = node;
@@ -219,7 +220,7 @@ fn read_uncached<'a>(req: &Request<'a>) -> Read<'a> {
 /// The length in bytes of the `Parameters` JSON as sent: a string's length, or a mapping's compact
 /// JSON serialization; 0 when absent or empty.
 pub(crate) fn json_len(req: &Request<'_>) -> usize {
-    let Some(PValue::Object(node)) = req.get("Parameters").map(|p| &p.value) else {
+    let Some(PValue::Object(node)) = req.get(param::PARAMETERS).map(|p| &p.value) else {
         return 0;
     };
     match &node.value {
@@ -287,8 +288,10 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         }
         Read::Given(p) => p,
     };
-    let key_span = req.get("Parameters").map_or(0..0, |p| p.key_span.clone());
-    let enabled = req.bool("EnableParameter") == Some(true);
+    let key_span = req
+        .get(param::PARAMETERS)
+        .map_or(0..0, |p| p.key_span.clone());
+    let enabled = req.bool(param::ENABLE_PARAMETER) == Some(true);
     if !enabled {
         out.push(
             Diagnostic::new(

@@ -8,6 +8,7 @@ use super::Rule;
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::request::Request;
 use crate::suggest::did_you_mean;
+use runcommand_catalog::param;
 
 pub(super) const RULE: Rule = Rule {
     name: "region",
@@ -40,7 +41,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
 
 /// The rule, with `extra` region IDs known besides the catalogue's.
 pub(crate) fn check_with(req: &Request<'_>, extra: &[String], out: &mut Vec<Diagnostic>) {
-    let Some(r) = req.str("RegionId") else {
+    let Some(r) = req.str(param::REGION_ID) else {
         return;
     };
     if runcommand_catalog::is_known_region(r.value) || extra.iter().any(|e| e == r.value) {

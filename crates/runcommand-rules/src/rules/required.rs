@@ -6,6 +6,7 @@
 use super::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use runcommand_catalog::ParamId;
 
 pub(super) const RULE: Rule = Rule {
     name: "required-parameters",
@@ -19,8 +20,9 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         .as_map()
         .and_then(|m| m.first())
         .map_or(req.node.span.clone(), |e| e.key.span.clone());
-    for info in runcommand_catalog::PARAMETERS.iter().filter(|p| p.required) {
-        if !req.has(info.name) {
+    for id in ParamId::all().filter(|p| p.info().required) {
+        let info = id.info();
+        if !req.has(id) {
             let example = info.example.unwrap_or("...");
             out.push(
                 Diagnostic::new(

@@ -5,6 +5,7 @@
 use super::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use runcommand_catalog::param;
 
 pub(super) const RULE: Rule = Rule {
     name: "resource-group",
@@ -13,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(r) = req.str("ResourceGroupId") else {
+    let Some(r) = req.str(param::RESOURCE_GROUP_ID) else {
         return;
     };
     let ok = r.value.strip_prefix("rg-").is_some_and(|s| {

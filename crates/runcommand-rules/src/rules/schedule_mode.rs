@@ -9,6 +9,7 @@
 use super::Rule;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::request::Request;
+use runcommand_catalog::param;
 
 pub(super) const RULE: Rule = Rule {
     name: "schedule-mode",
@@ -21,12 +22,14 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    let mode = req.str("RepeatMode");
-    let frequency = req.str("Frequency").filter(|f| !f.value.trim().is_empty());
+    let mode = req.str(param::REPEAT_MODE);
+    let frequency = req
+        .str(param::FREQUENCY)
+        .filter(|f| !f.value.trim().is_empty());
     if let Some(m) = mode {
         if m.value == "Period"
             && frequency.is_none()
-            && !matches!(req.get("Frequency"), Some(p) if matches!(p.value, crate::request::PValue::Invalid))
+            && !matches!(req.get(param::FREQUENCY), Some(p) if matches!(p.value, crate::request::PValue::Invalid))
         {
             out.push(
                 Diagnostic::new(
@@ -64,7 +67,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
-    if let Some(p) = req.get("Timed") {
+    if let Some(p) = req.get(param::TIMED) {
         let entry_span = p.key_span.start..p.value_span.end.max(p.key_span.end);
         out.push(
             Diagnostic::new(

@@ -34,6 +34,7 @@
 //! is published only as one example and cannot be verified (constraints §2.26), so no error is
 //! invented for it; its placeholders are not custom parameters and do not count here.
 
+use runcommand_catalog::param;
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
@@ -77,7 +78,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         }
         None => scan,
     };
-    if req.bool("EnableParameter") != Some(true) {
+    if req.bool(param::ENABLE_PARAMETER) != Some(true) {
         let first = scan.placeholders.iter().find_map(|p| {
             let shown = match &p.kind {
                 PlaceholderKind::Custom { name, .. } => format!("{{{{{name}}}}}"),

@@ -3,6 +3,7 @@
 //! `Lint.TypeMismatch` (error). Limits from `rules/limits.toml`.
 
 use runcommand_catalog::limits::{TIMEOUT_MAX, TIMEOUT_MIN};
+use runcommand_catalog::param;
 
 use super::Rule;
 use crate::diagnostic::Diagnostic;
@@ -19,7 +20,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    let Some((t, node)) = req.int("Timeout") else {
+    let Some((t, node)) = req.int(param::TIMEOUT) else {
         return;
     };
     let span = node.span.clone();

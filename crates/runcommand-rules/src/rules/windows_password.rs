@@ -6,6 +6,7 @@
 use super::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use runcommand_catalog::param;
 
 pub(super) const RULE: Rule = Rule {
     name: "windows-password",
@@ -15,12 +16,12 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
     let windows = req
-        .str("Type")
+        .str(param::TYPE)
         .is_some_and(|t| matches!(t.value, "RunBatScript" | "RunPowerShellScript"));
-    if !windows || req.has("WindowsPasswordName") {
+    if !windows || req.has(param::WINDOWS_PASSWORD_NAME) {
         return;
     }
-    let Some(user) = req.str("Username") else {
+    let Some(user) = req.str(param::USERNAME) else {
         return;
     };
     if user.value.eq_ignore_ascii_case("System") {
