@@ -745,6 +745,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
             eprintln!("runcommand-lint: using {}", c.path.display());
         }
     }
+    let file_sources = planned
+        .iter()
+        .filter(|p| matches!(p.source, Planned0::Source(Source::File { .. })))
+        .count();
     let total_bytes: u64 = planned
         .iter()
         .map(|p| match &p.source {
@@ -763,7 +767,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let mut emitter = Emitter {
         args: &args,
         reporter: Reporter::new(args.format, color),
-        index: CrossIndex::new(),
+        // About one token per request file at most; a request log grows the map as it goes.
+        index: CrossIndex::with_capacity(file_sources.min(1 << 20)),
         totals: Totals::default(),
         progress: Progress::new(show_progress, (!reads_stdin).then_some(total_bytes)),
         out: stdout,

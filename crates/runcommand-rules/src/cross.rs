@@ -72,6 +72,15 @@ impl CrossIndex {
         CrossIndex::default()
     }
 
+    /// An empty index with room for `tokens` distinct tokens without growing (a run over many
+    /// files knows roughly how many it may meet: growing the map rehashes every key so far).
+    pub fn with_capacity(tokens: usize) -> CrossIndex {
+        CrossIndex {
+            tokens: KeyMap::with_capacity_and_hasher(tokens, BuildHasherDefault::default()),
+            ..CrossIndex::default()
+        }
+    }
+
     /// How many distinct keys the index holds.
     pub fn len(&self) -> usize {
         self.tokens.len() + self.saved.len()

@@ -272,9 +272,9 @@ pub(crate) fn check_loaded(
             continue;
         };
         // A JSON array (or a YAML sequence) at the top holds one request per element.
-        let items: Vec<&Node> = match &root.value {
-            Value::Seq(items) => items.iter().collect(),
-            _ => vec![root],
+        let items = match &root.value {
+            Value::Seq(items) => items.as_slice(),
+            _ => std::slice::from_ref(root),
         };
         for node in items {
             let node = match mode {

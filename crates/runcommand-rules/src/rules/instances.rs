@@ -44,6 +44,13 @@ fn malformed(id: &str) -> Option<String> {
             "after `{prefix}-` an instance ID has 1 to {max} characters"
         ));
     }
+    // Every ID of every request: bytes first, characters only for the message.
+    if rest
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return None;
+    }
     if let Some(c) = rest
         .chars()
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
@@ -139,10 +146,13 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         let first = if large {
             seen.get(id.value).copied()
         } else {
+            // The IDs of a request mostly share their length and prefix and differ at the
+            // end: the last byte decides before the whole strings are compared.
+            let last = id.value.as_bytes().last();
             ids.get(..i)
                 .unwrap_or(&[])
                 .iter()
-                .find(|t| t.value == id.value)
+                .find(|t| t.value.as_bytes().last() == last && t.value == id.value)
         };
         if let Some(first) = first {
             let mut d = Diagnostic::new(

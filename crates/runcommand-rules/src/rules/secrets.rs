@@ -328,6 +328,11 @@ fn assignments(text: &str, out: &mut Vec<Found>) {
                 .get(p..)
                 .and_then(|rest| rest.iter().position(|&c| !is_word(c)))
                 .map_or(b.len(), |k| p + k);
+            // A flag reached from its dash is an assignment only when a blank follows it
+            // (`--password VALUE`): followed by `=` or `:` the word is met again from there.
+            if !matches!(at(b, end), b' ' | b'\t') {
+                continue;
+            }
             p..end
         } else {
             let mut e = p;

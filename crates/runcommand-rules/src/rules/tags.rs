@@ -62,6 +62,10 @@ const RESOURCE_TAG: Codes = Codes {
 
 /// The first URL scheme in a text, with its byte range.
 fn url(text: &str) -> Option<std::ops::Range<usize>> {
+    // Most keys and values hold no `:` at all: no search for the schemes then.
+    if !text.as_bytes().contains(&b':') {
+        return None;
+    }
     ["http://", "https://"]
         .iter()
         .filter_map(|s| text.find(s).map(|i| i..i + s.len()))
