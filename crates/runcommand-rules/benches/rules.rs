@@ -12,10 +12,12 @@
 //! file's engine work" is the rest of a check: sorting, redaction, suppression comments, the
 //! content test and the cross-request pass within the file.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use runcommand_document::{Format, LoadOptions, LoadedFile, Node, Value};
+use runcommand_document::{LoadOptions, LoadedFile, Node, Value};
 use runcommand_rules::request::build;
 use runcommand_rules::rules::RULES;
 
@@ -24,36 +26,6 @@ type RuleFn = fn(&runcommand_rules::request::Request<'_>, &mut Vec<runcommand_ru
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// The files the bench reads (as in the `request` bench).
-fn files() -> Vec<(String, Vec<u8>, Format)> {
-    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let root = match std::env::var_os("RUNCOMMAND_LINT_BENCH_CORPUS") {
-        Some(dir) => workspace.join(dir),
-        None => workspace.join("fixtures/valid"),
-    };
-    let mut out = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(bytes) = std::fs::read(&p) {
-                let name = p.display().to_string();
-                let format = Format::from_path(&name);
-                out.push((name, bytes, format));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out.truncate(2000);
-    assert!(!out.is_empty(), "no request file under {}", root.display());
-    out
-}
 
 /// The request nodes of a loaded file: each document, or each element of a top-level list
 /// (OOS templates are left out: their steps are synthetic requests).
@@ -102,7 +74,7 @@ fn main() {
     } else {
         1
     };
-    let files = files();
+    let files = common::files();
     let max_depth = 256;
     let loaded: Vec<(&str, LoadedFile)> = files
         .iter()
