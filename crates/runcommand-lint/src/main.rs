@@ -19,6 +19,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// The allocator: a check allocates many small, short-lived trees and strings per file on every
 /// thread, which mimalloc serves markedly faster than the system allocator (bench/audit.sh).
+/// Built without transparent huge pages (`no_thp`): a run touches half the memory (17 instead of
+/// 35 MB on the audit corpus) and does not stall on the kernel's compaction of huge pages, which
+/// made `check` 5 % slower next to another large process.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
