@@ -405,37 +405,19 @@ impl Producer {
 }
 
 /// Checks one job on a pool thread, unless it is a file that does not fit the batch's budget.
-fn run_job(job: Job, max: u64, parse_only: bool, budget: &Budget) -> Outcome {
-    let Work::File {
+fn run_job(mut job: Job, max: u64, parse_only: bool, budget: &Budget) -> Outcome {
+    if let Work::File {
         path,
-        format,
-        content: None,
-    } = job.work
-    else {
-        return Outcome::Done(check_job(job, max, parse_only));
-    };
-    let content = match walk::open(&path, max, !job.named) {
-        Ok(file) if !budget.claim(file.size()) => {
-            return Outcome::Deferred(Job {
-                work: Work::File {
-                    path,
-                    format,
-                    content: None,
-                },
-                ..job
-            });
-        }
-        Ok(file) => file.read(&path, max),
-        Err(content) => content,
-    };
-    let job = Job {
-        work: Work::File {
-            path,
-            format,
-            content: Some(content),
-        },
-        ..job
-    };
+        content: content @ None,
+        ..
+    } = &mut job.work
+    {
+        *content = Some(match walk::open(path, max, !job.named) {
+            Ok(file) if !budget.claim(file.size()) => return Outcome::Deferred(job),
+            Ok(file) => file.read(path, max),
+            Err(unread) => unread,
+        });
+    }
     Outcome::Done(check_job(job, max, parse_only))
 }
 
