@@ -18,9 +18,9 @@
 //! Parameters that are not given are not filled with defaults (choice): the request as sent is
 //! what the service compares.
 
-use runcommand_catalog::param;
 use std::ops::Range;
 
+use runcommand_catalog::param;
 use runcommand_document::{Node, ScalarKind, Value};
 
 use crate::request::{PValue, Request};

@@ -56,11 +56,11 @@
 //! `Lint.OosParameterCollision` (warning, at the key of `parameters`): OOS substitutes the template
 //! value first, so the Cloud Assistant parameter is never used.
 
-use runcommand_catalog::param;
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use runcommand_catalog::param;
 use runcommand_document::{Entry, Node, Scalar, ScalarKind, Style, Value};
 
 use crate::diagnostic::{Diagnostic, Fix};

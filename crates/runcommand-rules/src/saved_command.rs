@@ -18,8 +18,9 @@
 //!   nor taken as the first;
 //! - the first request in path order (then request order within a file) is the one kept.
 
-use runcommand_catalog::param;
 use std::ops::Range;
+
+use runcommand_catalog::param;
 
 use crate::idempotency::Hash64;
 use crate::request::Request;

@@ -19,7 +19,6 @@
 //!   (a line with the same indentation in a YAML block mapping, `"ContentEncoding": "Base64", `
 //!   in JSON, `ContentEncoding: Base64, ` in a YAML flow mapping).
 
-use runcommand_catalog::param;
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -27,6 +26,7 @@ use std::ops::Range;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use runcommand_catalog::limits::{CONTENT_MAX_BYTES, CONTENT_MAX_BYTES_KEEP};
+use runcommand_catalog::param;
 use runcommand_document::source_map::ScalarMap;
 use runcommand_document::{Style, Value};
 use runcommand_template::Scan;

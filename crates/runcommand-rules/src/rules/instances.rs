@@ -7,10 +7,10 @@
 //!   for IDs it cannot find; a malformed one can never be found);
 //! - a repeated ID → `Lint.DuplicateInstanceId` (warning), on the repetition.
 
-use runcommand_catalog::param;
 use std::collections::HashMap;
 
 use runcommand_catalog::limits::{INSTANCE_ID_SUFFIX_MAX, INSTANCE_IDS_MAX};
+use runcommand_catalog::param;
 
 use super::Rule;
 use crate::diagnostic::Diagnostic;

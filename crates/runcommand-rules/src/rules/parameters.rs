@@ -20,13 +20,13 @@
 //! - A value that is an object, a list, null (or an alias to a collection) →
 //!   `ParameterType.NotSupported`; strings, numbers and booleans pass.
 
-use runcommand_catalog::param;
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use runcommand_catalog::limits::{PARAMETER_KEY_MAX_CHARS, PARAMETERS_MAX};
+use runcommand_catalog::param;
 use runcommand_document::source_map::{ScalarMap, map_range};
 use runcommand_document::{Entry, Format, LoadOptions, Node, ScalarKind, Value};
 use runcommand_template::name_key;

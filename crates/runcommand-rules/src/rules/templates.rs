@@ -34,11 +34,11 @@
 //! is published only as one example and cannot be verified (constraints §2.26), so no error is
 //! invented for it; its placeholders are not custom parameters and do not count here.
 
-use runcommand_catalog::param;
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
 use runcommand_catalog::limits::CUSTOM_PARAMS_MAX;
+use runcommand_catalog::param;
 use runcommand_template::{BuiltIn, Field, PlaceholderKind, ProblemKind, Scan, name_key};
 
 use super::Rule;
