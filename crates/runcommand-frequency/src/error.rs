@@ -18,6 +18,9 @@ pub struct FrequencyError {
     /// Replacement text for `span`, when an obvious fix exists (a did-you-mean time zone, a
     /// number without its extra leading zeros, ...).
     pub suggestion: Option<String>,
+    /// Whether the rule behind this problem is inferred rather than documented (decisions.md
+    /// §2): the documented sources do not reject it, so a linter should only warn.
+    pub inferred: bool,
 }
 
 impl FrequencyError {
@@ -26,7 +29,13 @@ impl FrequencyError {
             span,
             message: message.into(),
             suggestion: None,
+            inferred: false,
         }
+    }
+
+    pub(crate) fn inferred(mut self) -> Self {
+        self.inferred = true;
+        self
     }
 
     pub(crate) fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {

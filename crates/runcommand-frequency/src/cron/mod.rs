@@ -564,15 +564,46 @@ fn parse_item(s: &str, off: usize, kind: FieldKind) -> Result<Item, FrequencyErr
             ),
         ));
     } else if let Some((a, b)) = base.split_once('-') {
+        if matches!(kind, FieldKind::DayOfMonth | FieldKind::DayOfWeek)
+            && [a, b].iter().any(|side| {
+                let digits_then = |c: char| {
+                    side.len() > 1
+                        && side
+                            .strip_suffix([c, c.to_ascii_lowercase()])
+                            .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+                };
+                side.eq_ignore_ascii_case("L")
+                    || side.eq_ignore_ascii_case("LW")
+                    || side.contains('#')
+                    || (kind == FieldKind::DayOfMonth && digits_then('W'))
+                    || (kind == FieldKind::DayOfWeek && digits_then('L'))
+            })
+        {
+            let what = if a.eq_ignore_ascii_case("L") && kind == FieldKind::DayOfMonth {
+                "an offset from the last day of the month (Quartz's `L-n`)".to_owned()
+            } else {
+                "a range with a special character".to_owned()
+            };
+            return Err(FrequencyError::new(
+                base_span,
+                format!(
+                    "`{base}` in {} is {what}, which Cloud Assistant's cron does not support: use `L`, `LW` or `nW` alone, or list the days",
+                    kind.name()
+                ),
+            ));
+        }
         let start = parse_range_end(a, off, kind, false)?;
         let end = parse_range_end(b, off + a.len() + 1, kind, true)?;
         if start > end {
+            // The agent's cron library reads such a range as no value at all; that the service
+            // rejects it is inferred.
             return Err(FrequencyError::new(
                 base_span,
                 format!(
                     "range `{base}` goes backwards: its start must not be after its end (wrap-around ranges are not supported)"
                 ),
-            ));
+            )
+            .inferred());
         }
         Base::Range(start, end)
     } else {
