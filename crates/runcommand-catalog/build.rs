@@ -62,6 +62,10 @@ struct Param {
     case_insensitive: bool,
     #[serde(default)]
     deprecated: bool,
+    #[serde(default)]
+    evidence: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -75,7 +79,39 @@ struct LimitsFile {
 struct Limit {
     name: String,
     value: i64,
+    evidence: String,
+    source: String,
     description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceFile {
+    code: Vec<CodeEvidence>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeEvidence {
+    code: String,
+    trigger: Vec<TriggerEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriggerEntry {
+    what: String,
+    evidence: String,
+    source: String,
+}
+
+fn evidence(s: &str, ctx: &str, project: bool) -> &'static str {
+    match s {
+        "documented" => "Evidence::Documented",
+        "inferred" => "Evidence::Inferred",
+        "project" if project => "Evidence::Project",
+        other => panic!("{ctx}: unknown evidence `{other}`"),
+    }
 }
 
 #[derive(Deserialize)]
@@ -114,6 +150,21 @@ fn main() {
     let params: ParamsFile = read(&rules.join("parameters.toml"));
     let limits: LimitsFile = read(&rules.join("limits.toml"));
     let regions: RegionsFile = read(&rules.join("regions.toml"));
+    let evidence_file: EvidenceFile = read(&rules.join("evidence.toml"));
+    let mut triggers: std::collections::BTreeMap<&str, &[TriggerEntry]> =
+        std::collections::BTreeMap::new();
+    for e in &evidence_file.code {
+        let ctx = format!("rules/evidence.toml: code `{}`", e.code);
+        assert!(
+            codes.code.iter().any(|c| c.code == e.code),
+            "{ctx}: not in rules/codes.toml"
+        );
+        assert!(!e.trigger.is_empty(), "{ctx}: no trigger");
+        assert!(
+            triggers.insert(e.code.as_str(), &e.trigger).is_none(),
+            "{ctx}: given twice"
+        );
+    }
 
     let mut out = String::new();
     let mut seen = BTreeSet::new();
@@ -149,9 +200,20 @@ fn main() {
             Some(s) => format!("Some({s:?})"),
             None => "None".into(),
         };
+        let mut list = String::new();
+        for t in triggers.get(c.code.as_str()).copied().unwrap_or(&[]) {
+            write!(
+                list,
+                "Trigger {{ what: {:?}, evidence: {}, source: {:?} }}, ",
+                t.what,
+                evidence(&t.evidence, &ctx, false),
+                t.source
+            )
+            .ok();
+        }
         writeln!(
             out,
-            "    CodeInfo {{ code: {:?}, http_status: {status}, class: {class}, severity: {}, message: {:?}, description: {:?}, parameters: &{:?}, offline: {:?}, invalid_example: {}, valid_example: {} }},",
+            "    CodeInfo {{ code: {:?}, http_status: {status}, class: {class}, severity: {}, message: {:?}, description: {:?}, parameters: &{:?}, offline: {:?}, invalid_example: {}, valid_example: {}, triggers: &[{list}] }},",
             c.code,
             severity(&c.severity, &ctx),
             c.message,
@@ -187,9 +249,19 @@ fn main() {
             Some(m) => format!("Some({m})"),
             None => "None".into(),
         };
+        if !p.values.is_empty() || p.max_chars.is_some() {
+            assert!(
+                p.evidence.is_some() && p.source.is_some(),
+                "{ctx}: an enumeration or a length needs its `evidence` and `source`"
+            );
+        }
+        let ev = match &p.evidence {
+            Some(e) => format!("Some({})", evidence(e, &ctx, false)),
+            None => "None".into(),
+        };
         writeln!(
             out,
-            "    ParamInfo {{ name: {:?}, ty: {ty}, required: {}, description: {:?}, default: {}, example: {}, max_chars: {max}, values: &{:?}, case_insensitive: {}, deprecated: {} }},",
+            "    ParamInfo {{ name: {:?}, ty: {ty}, required: {}, description: {:?}, default: {}, example: {}, max_chars: {max}, values: &{:?}, case_insensitive: {}, deprecated: {}, evidence: {ev}, source: {} }},",
             p.name,
             p.required,
             p.description,
@@ -197,7 +269,8 @@ fn main() {
             opt(&p.example),
             p.values,
             p.case_insensitive,
-            p.deprecated
+            p.deprecated,
+            opt(&p.source),
         )
         .ok();
     }
@@ -235,6 +308,21 @@ fn main() {
         .ok();
     }
     out.push_str("}\n\n");
+    out.push_str("/// Every numeric limit with its evidence and source.\npub static LIMITS: &[LimitInfo] = &[\n");
+    for l in &limits.limit {
+        let ctx = format!("rules/limits.toml: limit `{}`", l.name);
+        writeln!(
+            out,
+            "    LimitInfo {{ name: {:?}, value: {}, description: {:?}, evidence: {}, source: {:?} }},",
+            l.name,
+            l.value,
+            l.description,
+            evidence(&l.evidence, &ctx, true),
+            l.source
+        )
+        .ok();
+    }
+    out.push_str("];\n\n");
 
     out.push_str(
         "/// Known region IDs with their names.\npub static REGIONS: &[(&str, &str)] = &[\n",

@@ -52,6 +52,57 @@ impl Class {
     }
 }
 
+/// How well a limit, pattern, enumeration or trigger is backed (decisions.md §2, the evidence
+/// rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Evidence {
+    /// Stated by the API reference, the official SDK model or API metadata, or the Cloud
+    /// Assistant agent's code.
+    Documented,
+    /// Taken from a sibling API, another product's rule or example values: a documented code
+    /// with only an inferred trigger is reported as a warning.
+    Inferred,
+    /// A setting of runcommand-lint itself (a file size cap, a nesting bound).
+    Project,
+}
+
+impl Evidence {
+    /// The lowercase name used in `rules`, `explain` and the JSON listing.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Documented => "documented",
+            Evidence::Inferred => "inferred",
+            Evidence::Project => "project",
+        }
+    }
+}
+
+/// One condition that triggers a code, with its evidence.
+#[derive(Debug)]
+pub struct Trigger {
+    /// What triggers the code.
+    pub what: &'static str,
+    /// Whether it is documented or inferred.
+    pub evidence: Evidence,
+    /// Where it comes from.
+    pub source: &'static str,
+}
+
+/// One numeric limit with its source.
+#[derive(Debug)]
+pub struct LimitInfo {
+    /// The constant's name in [`limits`].
+    pub name: &'static str,
+    /// Its value.
+    pub value: i64,
+    /// What it bounds.
+    pub description: &'static str,
+    /// Whether it is documented, inferred or the project's own.
+    pub evidence: Evidence,
+    /// Where it comes from.
+    pub source: &'static str,
+}
+
 /// One error code.
 #[derive(Debug)]
 pub struct CodeInfo {
@@ -75,6 +126,9 @@ pub struct CodeInfo {
     pub invalid_example: Option<&'static str>,
     /// The same request corrected: no finding with this code.
     pub valid_example: Option<&'static str>,
+    /// What triggers it, each with its evidence (`rules/evidence.toml`); empty for codes no
+    /// rule emits and for `Lint.*` codes whose trigger is a project decision.
+    pub triggers: &'static [Trigger],
 }
 
 impl CodeInfo {
@@ -138,6 +192,30 @@ pub struct ParamInfo {
     pub case_insensitive: bool,
     /// Whether the parameter is deprecated.
     pub deprecated: bool,
+    /// The evidence for its enumeration and length, where it has one.
+    pub evidence: Option<Evidence>,
+    /// Where its enumeration and length come from, where it has one.
+    pub source: Option<&'static str>,
+}
+
+impl CodeInfo {
+    /// The code's evidence as one word: `documented` when every trigger is, `inferred` when
+    /// none is, `mixed` otherwise; `project` for `Lint.*` codes without triggers and `-` for
+    /// documented codes no rule emits.
+    pub fn evidence_summary(&self) -> &'static str {
+        let documented = self
+            .triggers
+            .iter()
+            .filter(|t| t.evidence == Evidence::Documented)
+            .count();
+        match (self.triggers.len(), documented) {
+            (0, _) if self.is_lint() => "project",
+            (0, _) => "-",
+            (n, d) if n == d => "documented",
+            (_, 0) => "inferred",
+            _ => "mixed",
+        }
+    }
 }
 
 /// A parameter of the catalogue: its index in [`PARAMETERS`]. The constants in [`param`] name
@@ -183,6 +261,8 @@ static UNKNOWN: ParamInfo = ParamInfo {
     values: &[],
     case_insensitive: false,
     deprecated: false,
+    evidence: None,
+    source: None,
 };
 
 include!(concat!(env!("OUT_DIR"), "/catalog.rs"));

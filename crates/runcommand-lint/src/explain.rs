@@ -1,8 +1,25 @@
-//! `explain CODE` and `rules`: the catalogue, printed.
+//! `explain CODE` and `rules`: the catalogue, printed. Each writes its whole text at once and
+//! ends quietly (status 0) when the reader has gone (`rules | head -1`).
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::process::ExitCode;
 
-use runcommand_catalog::{CODES, Class};
+use runcommand_catalog::{CODES, Class, Evidence};
+
+/// Writes `text` to standard output: a closed pipe is no error, any other write error is said
+/// once on stderr (status 2).
+fn emit(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("runcommand-lint: cannot write the output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
 
 /// Prints one code's documentation.
 pub fn explain(code: &str) -> ExitCode {
@@ -16,71 +33,115 @@ pub fn explain(code: &str) -> ExitCode {
         }
         return ExitCode::from(2);
     };
-    println!("{}", c.code);
-    println!("{}", "=".repeat(c.code.len()));
-    println!();
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", c.code);
+    let _ = writeln!(s, "{}", "=".repeat(c.code.len()));
+    let _ = writeln!(s);
     match c.http_status {
-        Some(s) => println!("HTTP status: {s}\nAPI message: {}", c.message),
-        None => println!("Project code (no HTTP status): {}", c.message),
+        Some(st) => {
+            let _ = writeln!(s, "HTTP status: {st}\nAPI message: {}", c.message);
+        }
+        None => {
+            let _ = writeln!(s, "Project code (no HTTP status): {}", c.message);
+        }
     }
-    println!("Default severity: {}", c.severity.as_str());
+    let _ = writeln!(s, "Default severity: {}", c.severity.as_str());
     let class = match c.class {
         Class::Request => "request (decided from the request alone)",
         Class::Inventory => "inventory (needs account state: instances, buckets, resource groups)",
         Class::Service => "service (only the live service knows)",
     };
-    println!("Class: {class}");
+    let _ = writeln!(s, "Class: {class}");
     if !c.parameters.is_empty() {
-        println!("Parameters: {}", c.parameters.join(", "));
+        let _ = writeln!(s, "Parameters: {}", c.parameters.join(", "));
     }
     let emitted = if runcommand_rules::rules::is_implemented(c.code) {
         "yes"
     } else {
         "not yet"
     };
-    println!("Emitted by this version: {emitted}");
-    println!();
-    println!("{}", c.description);
-    println!();
-    println!("Offline: {}", c.offline);
-    if let Some(ex) = c.invalid_example {
-        println!("\nInvalid example:\n");
-        for line in ex.trim_end().lines() {
-            println!("    {line}");
+    let _ = writeln!(s, "Emitted by this version: {emitted}");
+    let _ = writeln!(s, "\n{}\n", c.description);
+    let _ = writeln!(s, "Offline: {}", c.offline);
+    if !c.triggers.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nEvidence (a documented code whose trigger is only inferred is reported as a warning):\n"
+        );
+        for t in c.triggers {
+            let grade = match t.evidence {
+                Evidence::Documented => "documented",
+                Evidence::Inferred => "inferred, warning",
+                Evidence::Project => "project",
+            };
+            let _ = writeln!(s, "  - {} [{grade}]\n    source: {}", t.what, t.source);
         }
     }
-    if let Some(ex) = c.valid_example {
-        println!("\nValid example:\n");
-        for line in ex.trim_end().lines() {
-            println!("    {line}");
+    for (title, ex) in [
+        ("Invalid example", c.invalid_example),
+        ("Valid example", c.valid_example),
+    ] {
+        if let Some(ex) = ex {
+            let _ = writeln!(s, "\n{title}:\n");
+            for line in ex.trim_end().lines() {
+                let _ = writeln!(s, "    {line}");
+            }
         }
     }
-    ExitCode::SUCCESS
+    emit(&s)
 }
 
-/// Prints every code with its class, default severity and HTTP status.
-pub fn rules() -> ExitCode {
+/// Prints every code with its class, default severity, HTTP status, evidence and whether this
+/// version emits it; `json`: the same as a JSON array, with each trigger's evidence and source.
+pub fn rules(json: bool) -> ExitCode {
+    if json {
+        let list: Vec<serde_json::Value> = CODES
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "code": c.code,
+                    "class": c.class.as_str(),
+                    "severity": c.severity.as_str(),
+                    "http_status": c.http_status,
+                    "emitted": runcommand_rules::rules::is_implemented(c.code),
+                    "evidence": c.evidence_summary(),
+                    "triggers": c.triggers.iter().map(|t| serde_json::json!({
+                        "what": t.what,
+                        "evidence": t.evidence.as_str(),
+                        "source": t.source,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+        text.push('\n');
+        return emit(&text);
+    }
     let width = CODES.iter().map(|c| c.code.len()).max().unwrap_or(10);
-    println!(
-        "{:width$}  {:9}  {:8}  {:4}  emitted",
-        "code", "class", "severity", "http"
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:width$}  {:9}  {:8}  {:4}  {:10}  emitted",
+        "code", "class", "severity", "http", "evidence"
     );
     for c in CODES {
         let status = c
             .http_status
-            .map_or_else(|| "-".to_owned(), |s| s.to_string());
+            .map_or_else(|| "-".to_owned(), |st| st.to_string());
         let emitted = if runcommand_rules::rules::is_implemented(c.code) {
             "yes"
         } else {
             "-"
         };
-        println!(
-            "{:width$}  {:9}  {:8}  {:4}  {emitted}",
+        let _ = writeln!(
+            s,
+            "{:width$}  {:9}  {:8}  {:4}  {:10}  {emitted}",
             c.code,
             c.class.as_str(),
             c.severity.as_str(),
-            status
+            status,
+            c.evidence_summary(),
         );
     }
-    ExitCode::SUCCESS
+    emit(&s)
 }

@@ -304,7 +304,7 @@ mod tests {
         assert_eq!(
             render(concise),
             "dir/a b.yaml:2:7: error InvalidCmdType.NotFound `RunShellscript` is not a valid Type; valid values: RunBatScript, RunPowerShellScript, RunShellScript\n\
-             dir/a b.yaml:5:10: warning Lint.TimeoutTooShort Timeout is 5 seconds; commands are stopped after less than 10 seconds\n\
+             dir/a b.yaml:5:10: info Lint.TimeoutTooShort Timeout is 5 seconds: the command is stopped after less than 10 seconds\n\
              b,c:d.json:1:103: warning Lint.UnknownParameter `Nmae` is not a parameter of RunCommand\n"
         );
     }
@@ -318,7 +318,7 @@ mod tests {
             lines[0],
             "::error file=dir/a b.yaml,line=2,col=7,endLine=2,endColumn=21,title=InvalidCmdType.NotFound::`RunShellscript` is not a valid Type; valid values: RunBatScript, RunPowerShellScript, RunShellScript%0Ahelp: did you mean `RunShellScript`?"
         );
-        assert!(lines[1].starts_with("::warning file=dir/a b.yaml,line=5,col=10,endLine=5,endColumn=11,title=Lint.TimeoutTooShort::"), "{}", lines[1]);
+        assert!(lines[1].starts_with("::notice file=dir/a b.yaml,line=5,col=10,endLine=5,endColumn=11,title=Lint.TimeoutTooShort::"), "{}", lines[1]);
         assert!(
             lines[2]
                 == "::warning file=b%2Cc%3Ad.json,line=1,col=103,endLine=1,endColumn=109,title=Lint.UnknownParameter::`Nmae` is not a parameter of RunCommand%0Ahelp: did you mean `Name`?",
@@ -354,7 +354,7 @@ mod tests {
             rules[0]["helpUri"],
             format!("{}#invalidcmdtypenotfound", runcommand_catalog::CODES_URL)
         );
-        assert_eq!(rules[1]["defaultConfiguration"]["level"], "warning");
+        assert_eq!(rules[1]["defaultConfiguration"]["level"], "note");
         let results = run["results"].as_array().unwrap();
         assert_eq!(results.len(), 3);
         assert_eq!(results[0]["ruleIndex"], 0);

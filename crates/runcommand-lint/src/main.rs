@@ -43,12 +43,25 @@ enum Command {
         /// The code, e.g. InvalidParam.Frequency or Lint.DuplicateKey.
         code: String,
     },
-    /// List every code with its class and default severity.
-    Rules,
+    /// List every code with its class, default severity, HTTP status and evidence.
+    Rules {
+        /// Output format: a table, or JSON with each trigger's evidence and source.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
     /// Check a Frequency expression, describe it and list its next firings.
     Schedule(schedule::ScheduleArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
+}
+
+/// How `rules` prints the catalogue.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RulesFormat {
+    /// An aligned table.
+    Table,
+    /// A JSON array.
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -160,7 +173,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Explain { code } => explain::explain(&code),
-        Command::Rules => explain::rules(),
+        Command::Rules { format } => explain::rules(format == RulesFormat::Json),
         Command::Schedule(args) => schedule::run(&args),
         Command::Lsp => runcommand_lsp::run_stdio(),
     }

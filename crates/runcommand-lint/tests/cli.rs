@@ -22,12 +22,31 @@ fn exit_status_is_0_for_clean_1_for_errors_and_0_for_warnings_only() {
         Some(0)
     );
     assert_eq!(
-        run(&["check", "fixtures/invalid/timeout.yaml"])
+        run(&["check", "fixtures/invalid/timeout-not-positive.yaml"])
             .status
             .code(),
         Some(1)
     );
-    // Lint.TimeoutTooShort is a warning: the run passes.
+    // InvalidTimeout.ExceedLimit rests on an inferred bound: a warning, the run passes unless
+    // warnings fail it.
+    assert_eq!(
+        run(&["check", "fixtures/invalid/timeout.yaml"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&[
+            "check",
+            "--fail-on",
+            "warning",
+            "fixtures/invalid/timeout.yaml"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    // Lint.TimeoutTooShort is an info: the run passes.
     let out = run(&["check", "fixtures/invalid/timeout-too-short.yaml"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Lint.TimeoutTooShort"));
@@ -228,6 +247,9 @@ fn explain_prints_the_documentation_and_rejects_unknown_codes() {
         "Invalid example:",
         "Valid example:",
         "Timeout: 100000",
+        // The evidence rule: the bound is inferred, and explain says from where.
+        "a Timeout above 86400 seconds [inferred, warning]",
+        "source: inferred: SWAS",
     ] {
         assert!(s.contains(part), "{part} missing in {s}");
     }
@@ -252,4 +274,71 @@ fn rules_lists_every_code() {
         s.lines()
             .any(|l| l.starts_with("InvalidParam.Frequency") && l.contains("request"))
     );
+    let evidence = |code: &str| {
+        s.lines()
+            .find(|l| l.split_whitespace().next() == Some(code))
+            .and_then(|l| l.split_whitespace().nth(4))
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        evidence("InvalidTimeout.ExceedLimit").as_deref(),
+        Some("inferred")
+    );
+    assert_eq!(
+        evidence("InvalidInstance.NotFound").as_deref(),
+        Some("mixed")
+    );
+    assert_eq!(evidence("NumberExceed.Tags").as_deref(), Some("documented"));
+    assert_eq!(evidence("Lint.DuplicateKey").as_deref(), Some("project"));
+}
+
+#[test]
+fn rules_as_json_carry_each_triggers_evidence_and_source() {
+    let out = run(&["rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), runcommand_catalog::CODES.len());
+    let oss = list
+        .iter()
+        .find(|c| c["code"] == "InvalidParameter.OssOutputDelivery")
+        .unwrap();
+    assert_eq!(oss["evidence"], "mixed");
+    assert_eq!(oss["http_status"], 400);
+    let triggers = oss["triggers"].as_array().unwrap();
+    assert!(triggers.iter().any(
+        |t| t["evidence"] == "inferred" && t["source"].as_str().unwrap().contains("testBucket")
+    ));
+    assert!(
+        triggers
+            .iter()
+            .all(|t| !t["what"].as_str().unwrap().is_empty())
+    );
+}
+
+/// `rules | head -1` and `explain X | head -1`: the reader goes away, the program ends quietly.
+#[test]
+fn a_closed_pipe_ends_rules_and_explain_quietly() {
+    for args in [
+        vec!["rules"],
+        vec!["rules", "--format", "json"],
+        vec!["explain", "InvalidParam.Frequency"],
+    ] {
+        let bin = env!("CARGO_BIN_EXE_runcommand-lint");
+        let mut child = std::process::Command::new(bin)
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end at once: every write then fails with a broken pipe.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -77,7 +77,7 @@ fn the_nearest_configuration_applies_to_each_file() {
             (
                 "./team/deep/one.yaml".into(),
                 "Lint.TimeoutTooShort".into(),
-                "warning".into()
+                "info".into()
             ),
             (
                 "./top.yaml".into(),

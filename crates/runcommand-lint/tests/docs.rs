@@ -12,7 +12,7 @@ use runcommand_catalog::CODES;
 
 fn render() -> String {
     let mut s = String::from(
-        "# runcommand-lint codes\n\nGenerated from `rules/codes.toml` by `crates/runcommand-lint/tests/docs.rs`; do not edit by hand.\n`runcommand-lint explain CODE` prints the same text.\n",
+        "# runcommand-lint codes\n\nGenerated from `rules/codes.toml` and `rules/evidence.toml` by `crates/runcommand-lint/tests/docs.rs`; do not edit by hand.\n`runcommand-lint explain CODE` prints the same text.\n\nEvidence (decisions.md §2): a documented code is an error only where its trigger is documented by the API reference, the official SDK model or API metadata, or the Cloud Assistant agent's code; a trigger that is only inferred (a sibling API's bound, another product's rule, example values) gives the code as a warning.\n",
     );
     for c in CODES {
         s.push_str(&format!("\n## {}\n\n", c.code));
@@ -31,7 +31,23 @@ fn render() -> String {
         if !c.parameters.is_empty() {
             s.push_str(&format!("- Parameters: {}\n", c.parameters.join(", ")));
         }
-        s.push_str(&format!("\n{}\n\nOffline: {}\n", c.description, c.offline));
+        s.push_str(&format!(
+            "- Evidence: {}\n\n{}\n\nOffline: {}\n",
+            c.evidence_summary(),
+            c.description,
+            c.offline
+        ));
+        if !c.triggers.is_empty() {
+            s.push_str("\n| trigger | evidence | source |\n|---|---|---|\n");
+            for t in c.triggers {
+                s.push_str(&format!(
+                    "| {} | {} | {} |\n",
+                    t.what.replace('|', "\\|"),
+                    t.evidence.as_str(),
+                    t.source.replace('|', "\\|")
+                ));
+            }
+        }
         for (title, ex) in [("Invalid", c.invalid_example), ("Valid", c.valid_example)] {
             if let Some(ex) = ex {
                 // Very long examples (size limits) are cut for the page.

@@ -79,9 +79,16 @@ fn github_writes_workflow_commands() {
         "check",
         "--format",
         "github",
-        "fixtures/invalid/timeout-too-short.yaml",
+        "fixtures/invalid/timeout.yaml",
     ]));
     assert!(timeout.starts_with("::warning file="), "{timeout}");
+    let info = stdout(&run(&[
+        "check",
+        "--format",
+        "github",
+        "fixtures/invalid/timeout-too-short.yaml",
+    ]));
+    assert!(info.starts_with("::notice file="), "{info}");
 }
 
 /// The schema, made usable by the validator: its two `language` patterns
@@ -175,7 +182,7 @@ fn sarif_results_carry_levels_rules_and_regions() {
     assert!(
         results
             .iter()
-            .any(|r| r["ruleId"] == "Lint.TimeoutTooShort" && r["level"] == "warning")
+            .any(|r| r["ruleId"] == "Lint.TimeoutTooShort" && r["level"] == "note")
     );
 }
 
@@ -218,8 +225,8 @@ fn statistics_follow_the_findings() {
 
 #[test]
 fn fail_on_and_exit_zero_set_the_exit_status() {
-    let warning_only = "fixtures/invalid/timeout-too-short.yaml";
-    let error = "fixtures/invalid/timeout.yaml";
+    let warning_only = "fixtures/invalid/timeout.yaml";
+    let error = "fixtures/invalid/timeout-not-positive.yaml";
     let code = |args: &[&str]| run(args).status.code();
     assert_eq!(code(&["check", warning_only]), Some(0));
     assert_eq!(

@@ -14,8 +14,8 @@ use std::process::Command;
 
 use common::run_in;
 
-const BAD: &str = "RegionId: cn-hangzhou\nType: RunShell\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\nTimeout: 5\n";
-const WARN: &str = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\nTimeout: 5\n";
+const BAD: &str = "RegionId: cn-hangzhou\nType: RunShell\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\nTimeout: 90000\n";
+const WARN: &str = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\nTimeout: 90000\n";
 const VALID: &str = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
 
 fn tree(d: &Path, files: usize) {
@@ -43,10 +43,10 @@ fn a_human_run_ends_with_a_table_by_code_and_severity() {
         tail[1].split_whitespace().collect::<Vec<_>>(),
         ["code", "severity", "count"]
     );
-    // Most frequent first: 4 TimeoutTooShort warnings, then 2 type errors.
+    // Most frequent first: 4 Timeout warnings (an inferred bound), then 2 type errors.
     assert_eq!(
         tail[2].split_whitespace().collect::<Vec<_>>(),
-        ["Lint.TimeoutTooShort", "warning", "4"]
+        ["InvalidTimeout.ExceedLimit", "warning", "4"]
     );
     assert_eq!(
         tail[3].split_whitespace().collect::<Vec<_>>(),

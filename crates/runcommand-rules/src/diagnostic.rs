@@ -114,6 +114,16 @@ impl Diagnostic {
         self
     }
 
+    /// Marks a finding whose trigger is inferred rather than documented (decisions.md §2, the
+    /// evidence rule; `rules/evidence.toml` records which): it keeps its code, at warning
+    /// severity when the code is an error.
+    pub fn inferred(mut self) -> Self {
+        if self.severity == Severity::Error {
+            self.severity = Severity::Warning;
+        }
+        self
+    }
+
     /// Overrides the severity.
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;

@@ -61,29 +61,43 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use runcommand_catalog::param;
-use runcommand_document::{Entry, Node, Scalar, ScalarKind, Style, Value};
+use runcommand_document::{Entry, Node, Scalar, ScalarKind, Style, Value, source_map};
+use runcommand_template::{BuiltIn, name_key};
 
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::{Options, request, suggest::did_you_mean};
 
-/// The lower-camel properties of `ACS::ECS::RunCommand` and their API names.
-pub const PROPERTIES: &[(&str, &str)] = &[
-    ("regionId", "RegionId"),
-    ("commandContent", "CommandContent"),
-    ("instanceId", "InstanceId"),
-    ("commandType", "Type"),
-    ("workingDir", "WorkingDir"),
-    ("timeout", "Timeout"),
-    ("enableParameter", "EnableParameter"),
-    ("parameters", "Parameters"),
-    ("username", "Username"),
-    ("windowsPasswordName", "WindowsPasswordName"),
-    ("containerId", "ContainerId"),
-    ("containerName", "ContainerName"),
-    ("contentEncoding", "ContentEncoding"),
+/// The properties of `ACS::ECS::RunCommand` as Alibaba's published action template defines them,
+/// with the API parameter each one is sent as (`None`: OOS's own, not sent to the API). The
+/// current template (`ACS::ECS::RunCommand.yml` of Alibaba's OOS template collection) passes them
+/// to ECS RunCommand through `ACS::ExecuteAPI`; `containerId`, `containerName` and the like are no
+/// properties of it.
+pub const RUN_COMMAND_PROPERTIES: &[(&str, Option<&str>)] = &[
+    ("regionId", Some("RegionId")),
+    ("instanceId", Some("InstanceId")),
+    ("commandType", Some("Type")),
+    ("commandContent", Some("CommandContent")),
+    ("workingDir", Some("WorkingDir")),
+    ("timeout", Some("Timeout")),
+    ("enableParameter", Some("EnableParameter")),
+    ("parameters", Some("Parameters")),
+    ("username", Some("Username")),
+    ("windowsPasswordName", Some("WindowsPasswordName")),
+    ("contentEncoding", Some("ContentEncoding")),
+    ("maxRetryInterval", None),
 ];
 
-/// OOS built-in expressions (resolved by OOS, never by Cloud Assistant).
+/// The properties of `ACS::ECS::RunCommandForLongTime` (its published template: the first ten of
+/// `ACS::ECS::RunCommand`'s, with a `timeout` default of 86400).
+pub const LONG_TIME_PROPERTIES: &[(&str, Option<&str>)] =
+    match RUN_COMMAND_PROPERTIES.split_at_checked(10) {
+        Some((first, _)) => first,
+        None => RUN_COMMAND_PROPERTIES,
+    };
+
+/// OOS built-in expressions (resolved by OOS, never by Cloud Assistant). OOS publishes no complete
+/// list: these are the names its documentation and Alibaba's own templates use. Matched ignoring
+/// ASCII case (Alibaba's public templates write `{{ Acs::CurrentDate }}`).
 pub const OOS_BUILTINS: &[&str] = &[
     "ACS::RegionId",
     "ACS::AccountId",
@@ -94,6 +108,23 @@ pub const OOS_BUILTINS: &[&str] = &[
     "ACS::TemplateName",
     "ACS::TemplateVersion",
     "ACS::ParentExecutionId",
+    "ACS::OOSUtilVersion",
+    "ACS::CurrentUTCTime",
+    "ACS::CurrentDate",
+    "ACS::ExecuteUser",
+];
+
+/// Whether `name` is an OOS built-in (ignoring ASCII case).
+fn is_oos_builtin(name: &str) -> bool {
+    OOS_BUILTINS.iter().any(|b| b.eq_ignore_ascii_case(name))
+}
+
+/// List parameters of RunCommand that `ACS::ExecuteAPI` passes under their plural name, as the
+/// built-in `ACS::ECS::RunCommand` action does (`InstanceIds: [...]`).
+const PLURALS: &[(&str, &str)] = &[
+    ("InstanceIds", "InstanceId"),
+    ("Tags", "Tag"),
+    ("ResourceTags", "ResourceTag"),
 ];
 
 /// Command types OOS wraps itself (valid in `commandType`, not in the API's `Type`).
@@ -119,14 +150,22 @@ const ABSENCE: &[(&str, &[&str])] = &[
 pub struct OosNames {
     params: BTreeSet<String>,
     tasks: BTreeSet<String>,
+    /// Names in the current step's `commandContent` reported as `Lint.OosUnknownParameter`: no
+    /// Cloud Assistant parameter either, so the template rules leave them alone.
+    reported: std::cell::RefCell<BTreeSet<String>>,
 }
 
 impl OosNames {
     /// Whether `{{ name }}` (trimmed) is an OOS expression: a template parameter, an OOS built-in
-    /// or a task output `task.output`.
+    /// or a task output `task.output` (or a name of the step already reported as unknown to OOS).
     pub fn owns(&self, name: &str) -> bool {
+        self.resolves(name) || self.reported.borrow().contains(name)
+    }
+
+    /// Whether OOS resolves `{{ name }}`.
+    fn resolves(&self, name: &str) -> bool {
         self.params.contains(name)
-            || OOS_BUILTINS.contains(&name)
+            || is_oos_builtin(name)
             || name
                 .split_once('.')
                 .is_some_and(|(t, o)| !o.is_empty() && self.tasks.contains(t))
@@ -164,6 +203,7 @@ impl<'a> Template<'a> {
             names: OosNames {
                 params: params.keys().map(|k| (*k).to_owned()).collect(),
                 tasks,
+                reported: std::cell::RefCell::default(),
             },
             params,
             budget: Cell::new(text_len.max(1 << 20).saturating_mul(2)),
@@ -288,29 +328,41 @@ pub fn is_template(node: &Node) -> bool {
 /// What kind of RunCommand step a task is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Step {
-    /// `ACS::ECS::RunCommand` (lower-camel properties).
-    Action,
+    /// `ACS::ECS::RunCommand` or `ACS::ECS::RunCommandForLongTime` (lower-camel properties).
+    Action {
+        /// The action's name, as OOS spells it.
+        name: &'static str,
+        /// The properties it defines.
+        properties: &'static [(&'static str, Option<&'static str>)],
+    },
     /// `ACS::ExecuteAPI` calling ECS RunCommand (the API's names under `Parameters`).
     ExecuteApi,
 }
 
+/// The kind of step a task is. Action names match ignoring ASCII case, as OOS matches them
+/// (`ACS::ExecuteApi` is common in real templates).
 fn step_kind(task: &Node) -> Option<Step> {
     let action = task.get("Action")?.value.as_scalar()?.text.as_str();
-    match action {
-        "ACS::ECS::RunCommand" | "ACS::ECS::RunCommandForLongTime" => Some(Step::Action),
-        "ACS::ExecuteAPI" => {
-            let p = &task.get("Properties")?.value;
-            let text = |k: &str| {
-                p.get(k)
-                    .and_then(|e| e.value.as_scalar())
-                    .map(|s| s.text.as_str())
-            };
-            (text("Service").is_some_and(|s| s.eq_ignore_ascii_case("ECS"))
-                && text("API") == Some("RunCommand"))
-            .then_some(Step::ExecuteApi)
+    for (name, properties) in [
+        ("ACS::ECS::RunCommand", RUN_COMMAND_PROPERTIES),
+        ("ACS::ECS::RunCommandForLongTime", LONG_TIME_PROPERTIES),
+    ] {
+        if action.eq_ignore_ascii_case(name) {
+            return Some(Step::Action { name, properties });
         }
-        _ => None,
     }
+    if !action.eq_ignore_ascii_case("ACS::ExecuteAPI") {
+        return None;
+    }
+    let p = &task.get("Properties")?.value;
+    let text = |k: &str| {
+        p.get(k)
+            .and_then(|e| e.value.as_scalar())
+            .map(|s| s.text.as_str())
+    };
+    (text("Service").is_some_and(|s| s.eq_ignore_ascii_case("ECS"))
+        && text("API") == Some("RunCommand"))
+    .then_some(Step::ExecuteApi)
 }
 
 /// Whether a mapping is an OOS template with at least one RunCommand step.
@@ -337,6 +389,7 @@ pub(crate) fn check_template(
         let index = first_index + steps;
         steps += 1;
         let start = found.len();
+        template.names.reported.borrow_mut().clear();
         check_step(text, &template, task, kind, index, options, &mut found);
         for d in found.get_mut(start..).into_iter().flatten() {
             d.document = index;
@@ -351,6 +404,14 @@ pub(crate) fn check_template(
     steps
 }
 
+/// A value taken from a template parameter's `Default`: where the default is, whose it is, and
+/// where the step uses it.
+struct FromDefault {
+    default: Range<usize>,
+    name: String,
+    used: Range<usize>,
+}
+
 fn check_step(
     text: &str,
     template: &Template<'_>,
@@ -362,7 +423,7 @@ fn check_step(
 ) {
     let props = task.get("Properties").map(|p| &p.value);
     let source = match kind {
-        Step::Action => props,
+        Step::Action { .. } => props,
         Step::ExecuteApi => props.and_then(|p| p.get("Parameters")).map(|p| &p.value),
     };
     let span = source
@@ -370,28 +431,52 @@ fn check_step(
         .map_or(task.span.clone(), |n| n.span.clone());
     let mut entries = Vec::new();
     let mut unknown: BTreeSet<String> = BTreeSet::new();
+    let mut defaults: Vec<FromDefault> = Vec::new();
+    // The step's values as written, scanned for `{{ name }}` OOS cannot resolve.
+    let mut scanned: Vec<(&Node, Option<&str>)> = Vec::new();
+    let mut content: Option<&Node> = None;
     for e in source.and_then(Node::as_map).unwrap_or(&[]) {
         let Some(key) = e.key.as_key_str() else {
             continue;
         };
-        let api = match kind {
-            Step::ExecuteApi => key,
-            Step::Action => match PROPERTIES.iter().find(|(k, _)| *k == key) {
-                Some((_, api)) => api,
-                None => {
-                    near_miss(key, &e.key, out);
-                    continue;
+        let api: &str = match kind {
+            Step::ExecuteApi => PLURALS
+                .iter()
+                .find(|(plural, _)| *plural == key)
+                .map_or(key, |(_, api)| api),
+            Step::Action { name, properties } => {
+                match properties.iter().find(|(k, _)| *k == key) {
+                    Some((_, Some(api))) => api,
+                    Some((_, None)) => {
+                        scanned.push((&e.value, None)); // OOS's own property
+                        continue;
+                    }
+                    None => {
+                        unknown_property(key, &e.key, name, properties, out);
+                        scanned.push((&e.value, None));
+                        continue;
+                    }
                 }
-            },
+            }
         };
-        let wrapped = kind == Step::Action
-            && api == "Type"
-            && e.value
-                .as_scalar()
-                .is_some_and(|s| WRAPPED_TYPES.contains(&s.text.as_str()));
-        let value = if wrapped {
-            None
-        } else if api == "Parameters" && e.value.as_map().is_some() && !is_function(&e.value) {
+        // A key RunCommand does not have: the request view reports it, whatever its value.
+        if kind == Step::ExecuteApi
+            && runcommand_catalog::parameter_index(api).is_none()
+            && !api.contains('.')
+        {
+            scanned.push((&e.value, None));
+            entries.push(Entry {
+                key: renamed(&e.key, api),
+                value: e.value.clone(),
+            });
+            continue;
+        }
+        if api == "CommandContent" {
+            content = Some(&e.value);
+        } else {
+            scanned.push((&e.value, runcommand_catalog::parameter(api).map(|p| p.name)));
+        }
+        let value = if api == "Parameters" && e.value.as_map().is_some() && !is_function(&e.value) {
             Some(template.resolve_parameters(e.value.clone()))
         } else {
             template.resolve(&e.value, api == "CommandContent")
@@ -400,7 +485,28 @@ fn check_step(
             unknown.insert(api.to_owned());
             continue;
         };
-        if kind == Step::Action && api == "InstanceId" && !matches!(value.value, Value::Scalar(_)) {
+        if value.span != e.value.span
+            && let Some(name) = e.value.as_scalar().and_then(|s| single_expression(&s.text))
+        {
+            defaults.push(FromDefault {
+                default: value.span.clone(),
+                name: name.to_owned(),
+                used: e.value.span.clone(),
+            });
+        }
+        let action = matches!(kind, Step::Action { .. });
+        // `RunPythonScript` / `RunPerlScript` (written, or a parameter's default) are wrapped by
+        // OOS: the type sent is then not known here.
+        if action
+            && api == "Type"
+            && value
+                .as_scalar()
+                .is_some_and(|s| WRAPPED_TYPES.contains(&s.text.as_str()))
+        {
+            unknown.insert(api.to_owned());
+            continue;
+        }
+        if action && api == "InstanceId" && !matches!(value.value, Value::Scalar(_)) {
             out.push(
                 Diagnostic::new(
                     "Lint.TypeMismatch",
@@ -417,14 +523,7 @@ fn check_step(
             continue;
         }
         entries.push(Entry {
-            key: Node {
-                span: e.key.span.clone(),
-                value: Value::Scalar(Scalar {
-                    text: api.to_owned(),
-                    style: e.key.as_scalar().map_or(Style::Plain, |k| k.style),
-                    kind: ScalarKind::Str,
-                }),
-            },
+            key: renamed(&e.key, api),
             value,
         });
     }
@@ -433,6 +532,7 @@ fn check_step(
         value: Value::Map(entries),
     };
     collisions(template, &synthetic, out);
+    unresolvable(text, template, &synthetic, &unknown, &scanned, content, out);
     let mut found = Vec::new();
     let Some(mut req) = request::build(text, &synthetic, index, &mut found).request else {
         out.extend(found);
@@ -445,8 +545,23 @@ fn check_step(
     // A missing parameter has no place of its own: it is reported at the step's `Action`.
     let action = task.get("Action").map(|a| a.value.span.clone());
     for d in &mut found {
-        if kind == Step::Action {
-            to_properties(d);
+        if let Step::Action { name, properties } = kind {
+            to_properties(d, name, properties);
+        }
+        if let Some(from) = defaults
+            .iter()
+            .find(|f| f.default.start <= d.span.start && d.span.end <= f.default.end)
+        {
+            d.message.push_str(&format!(
+                " (this value is the `Default` of template parameter `{}`)",
+                from.name
+            ));
+            d.related.push(crate::diagnostic::Related {
+                path: None,
+                span: from.used.clone(),
+                position: None,
+                message: format!("the step takes the default of `{}` here", from.name),
+            });
         }
         let missing = d.code == "Lint.MissingParameter"
             || (d.code == "MissingParam.InstanceId" && !has_instances);
@@ -456,7 +571,7 @@ fn check_step(
         if let Some(a) = &action {
             d.span = a.clone();
         }
-        if kind == Step::Action
+        if matches!(kind, Step::Action { .. })
             && let Some(h) = &mut d.help
         {
             *h = if d.code == "MissingParam.InstanceId" {
@@ -469,38 +584,241 @@ fn check_step(
     out.extend(found);
 }
 
-/// In an `ACS::ECS::RunCommand` step, rewrites the API's names written as keys in a finding's
-/// help and fix (`ContentEncoding: Base64`, `"ContentEncoding": ...`) to the step's lower-camel
-/// properties, so that applying a fix writes a property OOS knows.
-fn to_properties(d: &mut Diagnostic) {
-    if let Some(h) = &mut d.help {
-        *h = rename_keys(h);
-    }
-    if let Some(f) = &mut d.fix {
-        f.title = rename_keys(&f.title);
-        f.replacement = rename_keys(&f.replacement);
+/// A key node renamed to an API parameter (keeping its span and style).
+fn renamed(key: &Node, api: &str) -> Node {
+    Node {
+        span: key.span.clone(),
+        value: Value::Scalar(Scalar {
+            text: api.to_owned(),
+            style: key.as_scalar().map_or(Style::Plain, |k| k.style),
+            kind: ScalarKind::Str,
+        }),
     }
 }
 
-/// Replaces each API name written as a key (followed by `:` or `":`, not preceded by a letter or
-/// digit) by its lower-camel property.
-fn rename_keys(s: &str) -> String {
+/// The `{{ name }}` expressions of a string: each name (trimmed) with its byte range in the
+/// string. Text between the braces that is no plain name (filters, spaces inside, quotes) is
+/// skipped: it is no simple reference.
+fn expressions(s: &str) -> Vec<(Range<usize>, &str)> {
+    let mut found = Vec::new();
+    let mut at = 0usize;
+    while let Some(open) = s.get(at..).and_then(|t| t.find("{{")).map(|o| at + o) {
+        let inner_start = open + 2;
+        let Some(close) = s
+            .get(inner_start..)
+            .and_then(|t| t.find("}}"))
+            .map(|c| inner_start + c)
+        else {
+            break;
+        };
+        let inner = s.get(inner_start..close).unwrap_or("");
+        let name = inner.trim();
+        let lead = inner.len() - inner.trim_start().len();
+        if !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
+        {
+            let start = inner_start + lead;
+            found.push((start..start + name.len(), name));
+        }
+        at = close + 2;
+    }
+    found
+}
+
+/// `Lint.OosUnknownParameter`: a `{{ name }}` in the step that OOS can never resolve. In
+/// `commandContent` a name is Cloud Assistant's instead when the step enables parameters (or may:
+/// `enableParameter` unknown) or names it in `parameters` (or may: `parameters` unknown), and Cloud
+/// Assistant's own built-ins and Parameter Store references are left to the template rules.
+fn unresolvable(
+    text: &str,
+    template: &Template<'_>,
+    step: &Node,
+    unknown: &BTreeSet<String>,
+    scanned: &[(&Node, Option<&str>)],
+    content: Option<&Node>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let names = &template.names;
+    let mut stack: Vec<(&Node, Option<&str>)> = scanned.to_vec();
+    while let Some((n, api)) = stack.pop() {
+        match &n.value {
+            Value::Scalar(s) if s.kind == ScalarKind::Str && s.text.contains("{{") => {
+                for (range, name) in expressions(&s.text) {
+                    if !names.resolves(name) {
+                        let span = source_map::map_range(text, n, range);
+                        let mut d = unknown_expression(names, name, span);
+                        d.parameter = api.map(str::to_owned);
+                        out.push(d);
+                    }
+                }
+            }
+            Value::Seq(items) => stack.extend(items.iter().map(|i| (i, api))),
+            Value::Map(entries) => stack.extend(entries.iter().map(|e| (&e.value, api))),
+            _ => {}
+        }
+    }
+    let Some(node) = content else {
+        return;
+    };
+    let Some(s) = node.as_scalar().filter(|s| s.kind == ScalarKind::Str) else {
+        return;
+    };
+    let enabled = unknown.contains("EnableParameter")
+        || step
+            .get("EnableParameter")
+            .and_then(|e| e.value.as_scalar())
+            .is_some_and(|s| {
+                matches!(s.kind, ScalarKind::Bool(true))
+                    || (s.kind == ScalarKind::Str && s.text.eq_ignore_ascii_case("true"))
+            });
+    if enabled || unknown.contains("Parameters") {
+        return;
+    }
+    let given: BTreeSet<String> = step
+        .get("Parameters")
+        .and_then(|p| p.value.as_map())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|e| e.key.as_key_str().map(name_key))
+        .collect();
+    for (range, name) in expressions(&s.text) {
+        let cloud_assistant = name
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("ACS::"))
+            && BuiltIn::ALL
+                .iter()
+                .any(|b| b.to_string().eq_ignore_ascii_case(name));
+        if names.resolves(name)
+            || cloud_assistant
+            || name.starts_with("oos")
+            || given.contains(&name_key(name))
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':'))
+        {
+            continue;
+        }
+        let span = source_map::map_range(text, node, range);
+        out.push(unknown_expression(names, name, span).param("CommandContent"));
+        names.reported.borrow_mut().insert(name.to_owned());
+    }
+}
+
+fn unknown_expression(names: &OosNames, name: &str, span: Range<usize>) -> Diagnostic {
+    let builtin = name
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("ACS::"));
+    let message = if builtin {
+        format!(
+            "`{{{{ {name} }}}}` is no OOS built-in this version knows: OOS may leave it unresolved"
+        )
+    } else {
+        format!(
+            "`{{{{ {name} }}}}` names no template parameter, OOS built-in or task output: OOS can never resolve it"
+        )
+    };
+    let mut d = Diagnostic::new("Lint.OosUnknownParameter", span.clone(), message);
+    let candidates = names
+        .params
+        .iter()
+        .map(String::as_str)
+        .chain(OOS_BUILTINS.iter().copied());
+    match did_you_mean(name, candidates) {
+        Some(s) => {
+            d = d
+                .help(format!(
+                    "did you mean `{{{{ {s} }}}}`? (template parameter names are case-sensitive)"
+                ))
+                .fix(Fix {
+                    title: format!("Replace with `{s}`"),
+                    span,
+                    replacement: s.to_owned(),
+                    safe: false,
+                });
+        }
+        None => {
+            d = d.help(
+                "declare it under the template's `Parameters`, or refer to a task output as `{{ TaskName.OutputName }}`",
+            );
+        }
+    }
+    if builtin {
+        // Evidence rule: OOS publishes no complete list of its built-ins.
+        d = d.inferred();
+    }
+    d
+}
+
+/// In an `ACS::ECS::RunCommand` step, rewrites the API's names written as keys in a finding's
+/// help and fix (`ContentEncoding: Base64`, `"ContentEncoding": ...`) to the step's lower-camel
+/// properties, so that applying a fix writes a property OOS knows. A help or fix that would write
+/// a parameter the action has no property for is replaced: help never advises a property the
+/// action lacks.
+fn to_properties(
+    d: &mut Diagnostic,
+    action: &str,
+    properties: &[(&'static str, Option<&'static str>)],
+) {
+    let lacking = [
+        d.help.as_deref(),
+        d.fix.as_ref().map(|f| f.replacement.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|s| lacking_property(s, properties));
+    if let Some(api) = lacking {
+        d.fix = None;
+        d.help = Some(format!(
+            "{action} has no property for the API's `{api}`; call RunCommand through `ACS::ExecuteAPI` to set it"
+        ));
+        return;
+    }
+    if let Some(h) = &mut d.help {
+        *h = rename_keys(h, properties);
+    }
+    if let Some(f) = &mut d.fix {
+        f.title = rename_keys(&f.title, properties);
+        f.replacement = rename_keys(&f.replacement, properties);
+    }
+}
+
+/// Whether `s` is an API name written as a key at byte `i` (followed by `:` or `":`, not preceded
+/// by a letter or digit).
+fn key_at(s: &str, i: usize, api: &str) -> bool {
+    s.get(..i)
+        .and_then(|t| t.chars().next_back())
+        .is_none_or(|b| !b.is_alphanumeric())
+        && s.get(i..)
+            .and_then(|t| t.strip_prefix(api))
+            .is_some_and(|rest| rest.starts_with(':') || rest.starts_with("\":"))
+}
+
+/// The first API parameter written as a key in `s` that the action has no property for.
+fn lacking_property(
+    s: &str,
+    properties: &[(&'static str, Option<&'static str>)],
+) -> Option<&'static str> {
+    runcommand_catalog::PARAMETERS
+        .iter()
+        .map(|p| p.name)
+        .filter(|api| !properties.iter().any(|(_, a)| *a == Some(*api)))
+        .find(|api| s.match_indices(api).any(|(i, _)| key_at(s, i, api)))
+}
+
+/// Replaces each API name written as a key by its lower-camel property.
+fn rename_keys(s: &str, properties: &[(&'static str, Option<&'static str>)]) -> String {
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     'outer: while let Some(c) = s.get(i..).and_then(|t| t.chars().next()) {
-        let before_ok = s
-            .get(..i)
-            .and_then(|t| t.chars().next_back())
-            .is_none_or(|b| !b.is_alphanumeric());
-        if before_ok {
-            for (prop, api) in PROPERTIES {
-                if let Some(rest) = s.get(i..).and_then(|t| t.strip_prefix(api))
-                    && (rest.starts_with(':') || rest.starts_with("\":"))
-                {
-                    out.push_str(prop);
-                    i += api.len();
-                    continue 'outer;
-                }
+        for (prop, api) in properties {
+            if let Some(api) = api
+                && key_at(s, i, api)
+            {
+                out.push_str(prop);
+                i += api.len();
+                continue 'outer;
             }
         }
         out.push(c);
@@ -523,28 +841,42 @@ fn held_back(d: &Diagnostic, unknown: &BTreeSet<String>) -> bool {
         .any(|(code, params)| d.code == *code && params.iter().any(|p| unknown.contains(*p)))
 }
 
-/// `Lint.UnknownParameter` for a property that nearly spells a mapped one.
-fn near_miss(key: &str, node: &Node, out: &mut Vec<Diagnostic>) {
-    let names = PROPERTIES.iter().map(|(k, _)| *k);
-    let Some(s) = did_you_mean(key, names) else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            "Lint.UnknownParameter",
-            node.span.clone(),
-            format!("`{key}` is not a property of ACS::ECS::RunCommand"),
-        )
-        .help(format!(
-            "did you mean `{s}`? (OOS spells properties in lower camel case)"
-        ))
-        .fix(Fix {
-            title: format!("Rename to `{s}`"),
-            span: node.span.clone(),
-            replacement: s.to_owned(),
-            safe: false,
-        }),
+/// `Lint.UnknownParameter` for a property the action does not define, whatever its value (an
+/// expression included), with "did you mean" among the action's own properties only.
+fn unknown_property(
+    key: &str,
+    node: &Node,
+    action: &str,
+    properties: &[(&'static str, Option<&'static str>)],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut d = Diagnostic::new(
+        "Lint.UnknownParameter",
+        node.span.clone(),
+        format!("`{key}` is not a property of {action}"),
     );
+    match did_you_mean(key, properties.iter().map(|(k, _)| *k)) {
+        Some(s) => {
+            d = d
+                .help(format!(
+                    "did you mean `{s}`? (OOS spells properties in lower camel case)"
+                ))
+                .fix(Fix {
+                    title: format!("Rename to `{s}`"),
+                    span: node.span.clone(),
+                    replacement: s.to_owned(),
+                    safe: false,
+                });
+        }
+        None => {
+            let list: Vec<&str> = properties.iter().map(|(k, _)| *k).collect();
+            d = d.help(format!(
+                "{action} takes only {}; OOS ignores other properties",
+                list.join(", ")
+            ));
+        }
+    }
+    out.push(d);
 }
 
 /// `Lint.OosParameterCollision`: a key of the step's `parameters` that is also a template
@@ -628,9 +960,12 @@ mod tests {
         let src = format!(
             "{HEAD}- Name: run\n  Action: ACS::ECS::RunCommand\n  Properties:\n    commandType: {{'Fn::Select': [0, [RunShellScript]]}}\n    commandContent: echo\n    instanceId: '${{ids}}'\n    enableParameter: '{{{{ flag }}}}'\n    parameters: {{a: {{'Fn::Join': ['', [x]]}}}}\n"
         );
-        // Type and InstanceId are unknown (no missing finding); `flag` is no template parameter,
-        // so EnableParameter is unknown too (no Parameter.Disabled).
-        assert_eq!(run(&src), vec![]);
+        // Type and InstanceId are unknown (no missing finding); `flag` is no template parameter:
+        // OOS can never resolve it (so EnableParameter is unknown too: no Parameter.Disabled).
+        assert_eq!(
+            run(&src),
+            vec![("Lint.OosUnknownParameter", "flag".into(), 0)]
+        );
     }
 
     #[test]
@@ -641,12 +976,21 @@ mod tests {
             "{HEAD}{step}    commandContent: 'cd {{{{ workdir }}}} && echo {{{{ ACS::ExecutionId }}}} {{{{ run.out }}}}'\n"
         );
         assert_eq!(run(&src), vec![]);
-        // A Cloud Assistant name without enableParameter.
+        // A name neither layer knows: no template parameter, and no Cloud Assistant parameter
+        // without enableParameter or a key in `parameters`.
         let src =
             format!("{HEAD}{step}    commandContent: 'echo {{{{ workdir }}}} {{{{ name }}}}'\n");
         assert_eq!(
             run(&src),
-            vec![("Lint.TemplateNotEnabled", "{{ name }}".into(), 0)]
+            vec![("Lint.OosUnknownParameter", "name".into(), 0)]
+        );
+        // A Cloud Assistant built-in without enableParameter.
+        let src = format!(
+            "{HEAD}{step}    commandContent: 'echo {{{{ workdir }}}} {{{{ ACS::InstanceId }}}}'\n"
+        );
+        assert_eq!(
+            run(&src),
+            vec![("Lint.TemplateNotEnabled", "{{ ACS::InstanceId }}".into(), 0)]
         );
         // Enabled, provided; `ACS::InstanceId` is Cloud Assistant's.
         let src = format!(
@@ -753,7 +1097,10 @@ mod tests {
     #[test]
     fn fixes_and_help_use_the_step_properties() {
         assert_eq!(
-            super::rename_keys("Set `ContentEncoding: Base64`, \"Type\": x, Type: y, XType: z"),
+            super::rename_keys(
+                "Set `ContentEncoding: Base64`, \"Type\": x, Type: y, XType: z",
+                super::RUN_COMMAND_PROPERTIES
+            ),
             "Set `contentEncoding: Base64`, \"commandType\": x, commandType: y, XType: z"
         );
         let src = format!(
@@ -771,5 +1118,101 @@ mod tests {
         let r = check_bytes("t.yaml", src.as_bytes(), Format::Yaml);
         assert!(r.diagnostics.is_empty());
         assert!(!r.looks_like_request);
+    }
+
+    #[test]
+    fn execute_api_plural_lists_and_any_case_action() {
+        let src = format!(
+            "{HEAD}- Name: api\n  Action: ACS::ExecuteApi\n  Properties:\n    Service: ECS\n    API: RunCommand\n    Parameters:\n      RegionId: '{{{{ ACS::RegionId }}}}'\n      InstanceIds: ['{{{{ targets }}}}']\n      Type: RunShellScript\n      CommandContent: echo\n      Tags: [{{Key: team, Value: ops}}]\n      Timout: '{{{{ timeout }}}}'\n"
+        );
+        let r = check_bytes("t.yaml", src.as_bytes(), Format::Yaml);
+        assert_eq!(r.requests, 1);
+        // No MissingParam.InstanceId; the unknown key is reported although its value is an
+        // expression.
+        assert_eq!(
+            run(&src),
+            vec![("Lint.UnknownParameter", "Timout".into(), 0)]
+        );
+        // The plural list is read as the list: a malformed ID is checked.
+        let src = format!(
+            "{HEAD}- Name: api\n  Action: acs::executeapi\n  Properties:\n    Service: ECS\n    API: RunCommand\n    Parameters:\n      InstanceIds: [x-1]\n      Type: RunShellScript\n      CommandContent: echo\n"
+        );
+        assert_eq!(
+            run(&src),
+            vec![("InvalidInstance.NotFound", "x-1".into(), 0)]
+        );
+    }
+
+    #[test]
+    fn a_default_that_makes_the_step_valid_is_no_error() {
+        let src = "FormatVersion: OOS-2019-06-01\nParameters:\n  commandType:\n    Type: String\n    Default: RunPythonScript\nTasks:\n- Name: run\n  Action: ACS::ECS::RunCommand\n  Properties:\n    commandType: '{{ commandType }}'\n    commandContent: print(1)\n    instanceId: i-abc\n";
+        assert_eq!(run(src), vec![]);
+    }
+
+    #[test]
+    fn a_finding_from_a_default_says_so() {
+        let src = format!(
+            "{HEAD}- Name: run\n  Action: ACS::ECS::RunCommand\n  Properties:\n    commandType: RunShellScript\n    commandContent: echo\n    instanceId: i-abc\n    timeout: '{{{{ timeout }}}}'\n"
+        );
+        let r = check_bytes("t.yaml", src.as_bytes(), Format::Yaml);
+        let d = &r.diagnostics[0];
+        assert!(
+            d.message
+                .ends_with("(this value is the `Default` of template parameter `timeout`)"),
+            "{}",
+            d.message
+        );
+        assert_eq!(&r.text[d.related[0].span.clone()], "'{{ timeout }}'");
+    }
+
+    #[test]
+    fn properties_are_the_actions_own() {
+        // containerId is no property of the action (reported even with an expression value);
+        // contentEncoding is one of ACS::ECS::RunCommand but not of RunCommandForLongTime.
+        let src = format!(
+            "{HEAD}- Name: run\n  Action: ACS::ECS::RunCommand\n  Properties:\n    commandType: RunShellScript\n    commandContent: echo\n    instanceId: i-abc\n    contentEncoding: PlainText\n    maxRetryInterval: 60\n    containerId: '{{{{ script }}}}'\n"
+        );
+        assert_eq!(
+            run(&src),
+            vec![("Lint.UnknownParameter", "containerId".into(), 0)]
+        );
+        let src = format!(
+            "{HEAD}- Name: run\n  Action: ACS::ECS::RunCommandForLongTime\n  Properties:\n    commandType: RunShellScript\n    commandContent: ZWNobyBoZWxsbyB3b3JsZA==\n    instanceId: i-abc\n"
+        );
+        let r = check_bytes("t.yaml", src.as_bytes(), Format::Yaml);
+        let d = &r.diagnostics[0];
+        assert_eq!(d.code, "Lint.LooksBase64Encoded");
+        assert!(d.fix.is_none());
+        let help = d.help.as_deref().unwrap_or("");
+        assert!(
+            help.contains("no property for the API's `ContentEncoding`")
+                && !help.contains("contentEncoding:"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn unknown_expressions_suggest_and_builtins_match_any_case() {
+        let src = "FormatVersion: OOS-2019-06-01\nParameters:\n  instanceId:\n    Type: String\nTasks:\n- Name: run\n  Action: ACS::ECS::RunCommand\n  Properties:\n    commandType: RunShellScript\n    commandContent: 'echo {{ Acs::CurrentDate }} {{ ACS::OOSUtilVersion }} {{ run.out }}'\n    instanceId: '{{ InstanceId }}'\n    workingDir: '{{ ACS::NoSuchThing }}'\n";
+        let r = check_bytes("t.yaml", src.as_bytes(), Format::Yaml);
+        let found: Vec<_> = r
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.severity, &r.text[d.span.clone()], d.help.clone()))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "Lint.OosUnknownParameter");
+        assert_eq!(found[0].1, crate::Severity::Error);
+        assert_eq!(found[0].2, "InstanceId");
+        assert!(
+            found[0]
+                .3
+                .as_deref()
+                .unwrap_or("")
+                .contains("`{{ instanceId }}`")
+        );
+        // An `ACS::` name this version does not know: a warning (the list is not published).
+        assert_eq!(found[1].1, crate::Severity::Warning);
+        assert_eq!(found[1].2, "ACS::NoSuchThing");
     }
 }

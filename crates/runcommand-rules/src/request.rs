@@ -13,6 +13,12 @@
 //! - `Lint.UnsupportedAction`: an `Action` other than `RunCommand`; the document is not checked
 //!   further.
 //!
+//! - `Lint.NullValue` (warning): a parameter given as null is not sent, so it is absent for every
+//!   rule. An optional string parameter given as `""` is absent too, without a finding: it means
+//!   the parameter's default (`Username: ""` is the default user, `WindowsPasswordName: ""` no
+//!   password); choice, since no source says the API rejects an empty optional value. Required
+//!   ones keep their `""` (an empty `CommandContent` is `Lint.MissingParameter`).
+//!
 //! Rules then read typed values with spans and never re-check shapes.
 
 use std::cell::OnceCell;
@@ -316,6 +322,9 @@ fn surely_unique(entries: &[Entry], parameters: bool) -> bool {
     true
 }
 
+/// Where a key was first given, and as what text.
+type FirstKey<'a> = (Range<usize>, &'a str);
+
 /// Reports duplicate keys in one mapping. `ignore_case` for `Parameters`.
 pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<Diagnostic>) {
     if surely_unique(entries, parameters) {
@@ -323,8 +332,8 @@ pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<
     }
     // Keys seen so far (lowercased for Parameters, whose names are case-insensitive): a short
     // list searched in place for a mapping of request size, a hash map for a large one.
-    let mut few: Vec<(std::borrow::Cow<'_, str>, Range<usize>)> = Vec::new();
-    let mut many: std::collections::HashMap<std::borrow::Cow<'_, str>, Range<usize>> =
+    let mut few: Vec<(std::borrow::Cow<'_, str>, FirstKey<'_>)> = Vec::new();
+    let mut many: std::collections::HashMap<std::borrow::Cow<'_, str>, FirstKey<'_>> =
         std::collections::HashMap::new();
     let large = entries.len() > 64;
     for e in entries {
@@ -342,7 +351,9 @@ pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<
         } else {
             few.iter().find(|(s, _)| *s == norm).map(|(_, r)| r.clone())
         };
-        if let Some(first) = first {
+        if let Some((first, first_key)) = first {
+            // Evidence rule: keys differing in case alone are a duplicate by inference only.
+            let case_only = parameters && first_key != k;
             let d = if parameters {
                 Diagnostic::new(
                     "ParameterKey.Duplicate",
@@ -361,11 +372,14 @@ pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<
             };
             let mut d = d.help("remove one of the two keys");
             d = d.related_here(first, "first given here");
+            if case_only {
+                d = d.inferred();
+            }
             out.push(d);
         } else if large {
-            many.insert(norm, e.key.span.clone());
+            many.insert(norm, (e.key.span.clone(), k));
         } else {
-            few.push((norm, e.key.span.clone()));
+            few.push((norm, (e.key.span.clone(), k)));
         }
     }
 }
@@ -419,6 +433,54 @@ fn string_list<'a>(
     }
 }
 
+/// Why a value is not an integer parameter.
+enum NotInteger {
+    /// Not a scalar that can hold a number (a boolean, a float, a list, ...).
+    Type,
+    /// A string that is not exactly `-?[0-9]+`.
+    Text(String),
+    /// A YAML hexadecimal or octal integer, with its value when it fits.
+    Radix(&'static str, Option<i64>),
+    /// Decimal digits outside the 64-bit range.
+    Range,
+}
+
+/// Reads an integer parameter: a YAML/JSON integer in decimal (YAML allows a leading `+`), or a
+/// string of exactly `-?[0-9]+` (decisions.md §3: the wire carries text, and nothing else is a
+/// number there).
+fn integer(node: &Node) -> Result<i64, NotInteger> {
+    let Some(s) = node.as_scalar() else {
+        return Err(NotInteger::Type);
+    };
+    let t = s.text.as_str();
+    let decimal = |t: &str| {
+        let digits = t.strip_prefix('-').unwrap_or(t);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    match s.kind {
+        ScalarKind::Str if decimal(t) => t.parse::<i64>().map_err(|_| NotInteger::Range),
+        ScalarKind::Str => Err(NotInteger::Text(t.to_owned())),
+        ScalarKind::Int => {
+            if let Some(hex) = t.strip_prefix("0x") {
+                return Err(NotInteger::Radix(
+                    "hexadecimal",
+                    i64::from_str_radix(hex, 16).ok(),
+                ));
+            }
+            if let Some(oct) = t.strip_prefix("0o") {
+                return Err(NotInteger::Radix("octal", i64::from_str_radix(oct, 8).ok()));
+            }
+            let unsigned = t.strip_prefix('+').unwrap_or(t);
+            if decimal(unsigned) {
+                unsigned.parse::<i64>().map_err(|_| NotInteger::Range)
+            } else {
+                Err(NotInteger::Type)
+            }
+        }
+        _ => Err(NotInteger::Type),
+    }
+}
+
 fn typed<'a>(info: &'static ParamInfo, node: &'a Node, out: &mut Vec<Diagnostic>) -> PValue<'a> {
     let name = info.name;
     match info.ty {
@@ -429,32 +491,43 @@ fn typed<'a>(info: &'static ParamInfo, node: &'a Node, out: &mut Vec<Diagnostic>
                 PValue::Invalid
             }
         },
-        ParamType::Integer => {
-            let parsed = node.as_scalar().and_then(|s| match s.kind {
-                ScalarKind::Int | ScalarKind::Str => {
-                    let t = s.text.trim();
-                    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
-                    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-                        t.parse::<i64>().ok()
-                    } else {
-                        None
+        ParamType::Integer => match integer(node) {
+            Ok(i) => PValue::Int(i, node),
+            Err(why) => {
+                let mut d = Diagnostic::new("Lint.TypeMismatch", node.span.clone(), String::new())
+                    .param(name);
+                match why {
+                    NotInteger::Type => {
+                        d.message =
+                            format!("`{name}` must be an integer, found {}", node.type_name());
+                        d = d.help("give a whole number, e.g. 3600");
+                    }
+                    NotInteger::Text(text) => {
+                        d.message = format!(
+                            "`{name}` must be an integer: the string {text:?} is not a decimal number (only digits, with an optional leading `-`; no blanks and no `+`)"
+                        );
+                        d = d.help("write the digits alone, e.g. 3600");
+                    }
+                    NotInteger::Radix(radix, value) => {
+                        d.message = format!(
+                            "`{name}` must be a decimal integer, found the {radix} number `{}`",
+                            node.as_scalar().map_or("", |s| s.text.as_str())
+                        );
+                        d = d.help(match value {
+                            Some(v) => format!("write it in decimal: {v}"),
+                            None => "write it in decimal".to_owned(),
+                        });
+                    }
+                    NotInteger::Range => {
+                        d.message = format!(
+                            "`{name}` is outside the range of a 64-bit integer (-9223372036854775808 to 9223372036854775807)"
+                        );
                     }
                 }
-                _ => None,
-            });
-            match parsed {
-                Some(i) => PValue::Int(i, node),
-                None => {
-                    out.push(mismatch(
-                        node,
-                        name,
-                        "an integer",
-                        Some("give a whole number, e.g. 3600".into()),
-                    ));
-                    PValue::Invalid
-                }
+                out.push(d);
+                PValue::Invalid
             }
-        }
+        },
         ParamType::Boolean => {
             let b = node.as_scalar().and_then(|s| match s.kind {
                 ScalarKind::Bool(b) => Some(b),
@@ -663,6 +736,9 @@ pub fn build<'a>(
     let mut repeated = false;
     let mut action_seen = false;
     let mut unknown: Vec<&str> = Vec::new();
+    // Catalogue indexes of the parameters given as null (not sent) or, for optional strings, as
+    // "" (the default): absent for the rules.
+    let mut nulls: Vec<usize> = Vec::new();
 
     for e in entries {
         let Some(key) = e.key.as_key_str() else {
@@ -683,8 +759,23 @@ pub fn build<'a>(
         if let Some(i) = runcommand_catalog::parameter_index(key)
             && let Some(info) = PARAMETERS.get(i)
         {
-            if params.has_index(i) {
+            if params.has_index(i) || nulls.contains(&i) {
                 repeated = true; // reported by duplicate_keys below
+                continue;
+            }
+            if matches!(&e.value.value, Value::Scalar(s) if s.kind == ScalarKind::Null) {
+                // A null value is a parameter not sent (decisions.md §3).
+                nulls.push(i);
+                out.push(null_value(info.name, e));
+                continue;
+            }
+            if info.ty == ParamType::String
+                && !info.required
+                && matches!(&e.value.value, Value::Scalar(s) if s.kind == ScalarKind::Str && s.text.is_empty())
+            {
+                // An optional string left empty is the parameter's default, as if not given
+                // (`WindowsPasswordName: ""` is no password, `Username: ""` the default user).
+                nulls.push(i);
                 continue;
             }
             let value = typed(info, &e.value, out);
@@ -835,6 +926,22 @@ fn span_of(spans: impl Iterator<Item = Range<usize>>, fallback: &Range<usize>) -
         });
     }
     r.unwrap_or_else(|| fallback.clone())
+}
+
+/// `Lint.NullValue`: a parameter given as null, which is not sent at all.
+fn null_value(name: &str, e: &Entry) -> Diagnostic {
+    let span = if e.value.span.is_empty() {
+        e.key.span.clone()
+    } else {
+        e.value.span.clone()
+    };
+    Diagnostic::new(
+        "Lint.NullValue",
+        span,
+        format!("`{name}` is null: a null value is not sent, so the request goes without `{name}`"),
+    )
+    .param(name)
+    .help(format!("give `{name}` a value, or remove the key"))
 }
 
 fn mixed(name: &str, flat_key: Range<usize>, list_key: &Range<usize>) -> Diagnostic {

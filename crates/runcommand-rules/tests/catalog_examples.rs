@@ -85,3 +85,53 @@ fn valid_examples_give_no_error_or_warning() {
         assert!(bad.is_empty(), "{}: valid example gives {bad:#?}", c.code);
     }
 }
+
+/// The evidence rule (decisions.md §2): every documented code a rule emits says what triggers it
+/// and how well each trigger is backed, and every source is named.
+#[test]
+fn every_emitted_documented_code_records_its_evidence() {
+    for c in CODES {
+        if c.is_lint() || !is_implemented(c.code) || c.class == runcommand_catalog::Class::Service {
+            continue;
+        }
+        assert!(
+            !c.triggers.is_empty(),
+            "{} is emitted but rules/evidence.toml has no trigger for it",
+            c.code
+        );
+        for t in c.triggers {
+            assert!(!t.what.is_empty() && !t.source.is_empty(), "{}", c.code);
+        }
+    }
+    for l in runcommand_catalog::LIMITS {
+        assert!(!l.source.is_empty(), "limit {} has no source", l.name);
+    }
+}
+
+/// A documented code with only inferred triggers is never an error: its invalid example (which
+/// shows an inferred trigger) gives a warning.
+#[test]
+fn codes_with_only_inferred_triggers_warn() {
+    use runcommand_catalog::Evidence;
+    let mut checked = 0;
+    for c in CODES {
+        if c.is_lint()
+            || c.triggers.is_empty()
+            || c.triggers
+                .iter()
+                .any(|t| t.evidence == Evidence::Documented)
+        {
+            continue;
+        }
+        let Some(ex) = c.invalid_example else {
+            continue;
+        };
+        for (code, severity, message) in findings(ex) {
+            if code == c.code {
+                assert_eq!(severity, Severity::Warning, "{}: {message}", c.code);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 3, "only {checked} codes checked");
+}

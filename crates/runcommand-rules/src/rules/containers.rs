@@ -2,7 +2,10 @@
 //!
 //! - `ContainerId` not matching `^(docker://|containerd://|cri-o://)?[0-9a-f]{64}$` →
 //!   `InvalidContainerId.Malformed`; `ContainerName` not matching `^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`
-//!   or over 255 characters → `InvalidContainerName.Malformed`. One finding per value, with the
+//!   or over 255 characters → `InvalidContainerName.Malformed`. Evidence rule: uppercase
+//!   hexadecimal digits in an ID and a name over 255 characters give these codes as **warnings**
+//!   (the reference documents 64 hexadecimal characters and the agent the name pattern; the case
+//!   and the length bound are inferred). One finding per value, with the
 //!   parser's message, underlining the part at fault (mapped); choice: an empty span (an empty
 //!   value, `docker://` with nothing after it) underlines the whole value.
 //!
@@ -17,7 +20,7 @@
 //! - `Username` and `WorkingDir` → `Lint.IgnoredInContainer` (warning) on each key.
 
 use runcommand_catalog::param;
-use runcommand_container::{check_container_id, check_container_name, shebang};
+use runcommand_container::{ContainerErrorKind, check_container_id, check_container_name, shebang};
 
 use super::content::script;
 use super::{Rule, map};
@@ -47,11 +50,14 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             map(req, &id, e.span.clone())
         };
-        out.push(
-            Diagnostic::new("InvalidContainerId.Malformed", span, e.message)
+        let mut d = Diagnostic::new("InvalidContainerId.Malformed", span, e.message)
                 .param("ContainerId")
-                .help("give the full 64-character ID, e.g. from `docker inspect --format '{{.Id}}' NAME`, optionally prefixed by docker://, containerd:// or cri-o://"),
-        );
+                .help("give the full 64-character ID, e.g. from `docker inspect --format '{{.Id}}' NAME`, optionally prefixed by docker://, containerd:// or cri-o://");
+        // Evidence rule: the reference documents 64 hexadecimal characters, not their case.
+        if e.kind == ContainerErrorKind::UppercaseHex {
+            d = d.inferred();
+        }
+        out.push(d);
     }
     if let Some(name) = name
         && let Err(e) = check_container_name(name.value)
@@ -61,11 +67,14 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             map(req, &name, e.span.clone())
         };
-        out.push(
-            Diagnostic::new("InvalidContainerName.Malformed", span, e.message)
+        let mut d = Diagnostic::new("InvalidContainerName.Malformed", span, e.message)
                 .param("ContainerName")
-                .help("container names are letters, digits, `_`, `.` and `-`, starting with a letter or digit (an optional leading `/`)"),
-        );
+                .help("container names are letters, digits, `_`, `.` and `-`, starting with a letter or digit (an optional leading `/`)");
+        // Evidence rule: the pattern is the agent's; no source gives a length.
+        if matches!(e.kind, ContainerErrorKind::NameTooLong { .. }) {
+            d = d.inferred();
+        }
+        out.push(d);
     }
     let container = [id, name].iter().flatten().any(|t| !t.value.is_empty());
     if !container {

@@ -156,6 +156,14 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         && let Err(e) = STANDARD.decode(content.value.as_bytes())
     {
         use base64::DecodeError as E;
+        // Evidence rule: a character outside the alphabet can never be decoded; whitespace,
+        // missing or misplaced padding and a non-canonical last character are accepted by some
+        // decoders (Go's skips line breaks, Java's needs no padding), so that the service rejects
+        // them is inferred.
+        let inferred = match e {
+            E::InvalidByte(_, b) => b.is_ascii_whitespace() || b == b'=',
+            E::InvalidLength(_) | E::InvalidLastSymbol { .. } | E::InvalidPadding => true,
+        };
         let (range, why) = match e {
             E::InvalidByte(i, b) => (
                 Some(i..i + 1),
@@ -200,7 +208,8 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
                 format!("ContentEncoding is Base64 but CommandContent does not decode: {why}"),
             )
             .param("CommandContent")
-            .help("encode the script with standard Base64 (RFC 4648, with padding), or set ContentEncoding: PlainText"),
+            .help("encode the script with standard Base64 (RFC 4648, with padding), or set ContentEncoding: PlainText")
+            .severity(if inferred { crate::Severity::Warning } else { crate::Severity::Error }),
         );
     }
     let keep = req.bool(param::KEEP_COMMAND).unwrap_or(false);

@@ -50,7 +50,10 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
                     format!("{name} contains the control character U+{:04X}", c as u32),
                 )
                 .param(name)
-                .help("remove control characters (tabs, line breaks, ...) from the value"),
+                .help("remove control characters (tabs, line breaks, ...) from the value")
+                // Evidence rule: which characters are illegal is not documented ("supports all
+                // character sets"); control characters are the inferred guess.
+                .inferred(),
             );
         }
     }

@@ -58,6 +58,16 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             )
         };
         let mut d = Diagnostic::new(code, text.span(), message).param(name);
+        // Evidence rule: Type is compared exactly by the agent; for the other enumerations only
+        // the spelling is documented, not that another case is rejected.
+        if id != param::TYPE
+            && info
+                .values
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case(text.value))
+        {
+            d = d.inferred();
+        }
         if let Some(s) = did_you_mean(text.value.trim(), info.values.iter().copied()) {
             d = d.help(format!("did you mean `{s}`?")).fix(Fix {
                 title: format!("Replace with `{s}`"),

@@ -83,6 +83,9 @@ pub fn check_expression(
                 let mut d =
                     Diagnostic::new("InvalidParam.Frequency", e.span.clone(), e.message.clone())
                         .param("Frequency");
+                if e.inferred {
+                    d = d.inferred();
+                }
                 if let Some(s) = &e.suggestion {
                     let title = if s.is_empty() {
                         "Remove it".to_owned()

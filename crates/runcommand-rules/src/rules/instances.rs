@@ -3,8 +3,9 @@
 //!   on the `ResourceTag` key;
 //! - neither (or only empty lists) → `MissingParam.InstanceId`;
 //! - more than 100 IDs → `InstanceIds.ExceedLimit`, on the 101st;
-//! - an ID not matching `^(i|mi)-[0-9a-z]{1,30}$` → `InvalidInstance.NotFound` (the API answers it
-//!   for IDs it cannot find; a malformed one can never be found);
+//! - an ID not matching `^(i|mi)-[0-9a-z]+$` → `InvalidInstance.NotFound` (the API answers it
+//!   for IDs it cannot find; a malformed one can never be found); more than 30 characters after
+//!   the prefix → the same code as a warning (evidence rule: only OOS actions declare 30);
 //! - a repeated ID → `Lint.DuplicateInstanceId` (warning), on the repetition.
 
 use std::collections::HashMap;
@@ -28,36 +29,49 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-/// Why an instance ID is malformed, or `None` if it is well-formed.
-fn malformed(id: &str) -> Option<String> {
+/// Why an instance ID is malformed (and whether that reason is only inferred), or `None` if it
+/// is well-formed. The prefix and the alphabet come from the resource ID format (documented);
+/// the suffix length only from OOS actions' `MaxLength: 30` (inferred: a warning).
+fn malformed(id: &str) -> Option<(String, bool)> {
     let Some((prefix, rest)) = id.split_once('-') else {
-        return Some("an instance ID starts with `i-` (or `mi-` for a managed instance)".into());
+        return Some((
+            "an instance ID starts with `i-` (or `mi-` for a managed instance)".into(),
+            false,
+        ));
     };
     if prefix != "i" && prefix != "mi" {
-        return Some(format!(
-            "`{prefix}-` is not an instance ID prefix; use `i-` (or `mi-`)"
+        return Some((
+            format!("`{prefix}-` is not an instance ID prefix; use `i-` (or `mi-`)"),
+            false,
+        ));
+    }
+    if rest.is_empty() {
+        return Some((format!("nothing follows `{prefix}-`"), false));
+    }
+    // Every ID of every request: bytes first, characters only for the message.
+    if !rest
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && let Some(c) = rest
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
+    {
+        return Some((
+            format!(
+                "`{}` cannot appear in an instance ID (lowercase letters and digits only)",
+                c.escape_default()
+            ),
+            false,
         ));
     }
     let max = usize::try_from(INSTANCE_ID_SUFFIX_MAX).unwrap_or(30);
-    if rest.is_empty() || rest.len() > max {
-        return Some(format!(
-            "after `{prefix}-` an instance ID has 1 to {max} characters"
-        ));
-    }
-    // Every ID of every request: bytes first, characters only for the message.
-    if rest
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    {
-        return None;
-    }
-    if let Some(c) = rest
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
-    {
-        return Some(format!(
-            "`{}` cannot appear in an instance ID (lowercase letters and digits only)",
-            c.escape_default()
+    if rest.len() > max {
+        return Some((
+            format!(
+                "{} characters follow `{prefix}-`, and instance IDs have at most {max} there (the bound OOS actions declare; the API reference documents none)",
+                rest.len()
+            ),
+            true,
         ));
     }
     None
@@ -132,15 +146,17 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
     let large = ids.len() > 32;
     let mut seen: HashMap<&str, &crate::request::Text<'_>> = HashMap::new();
     for (i, id) in ids.iter().enumerate() {
-        if let Some(why) = malformed(id.value) {
-            out.push(
-                Diagnostic::new(
-                    "InvalidInstance.NotFound",
-                    id.span(),
-                    format!("`{}` is not a valid instance ID: {why}", id.value),
-                )
-                .param("InstanceId"),
-            );
+        if let Some((why, inferred)) = malformed(id.value) {
+            let mut d = Diagnostic::new(
+                "InvalidInstance.NotFound",
+                id.span(),
+                format!("`{}` is not a valid instance ID: {why}", id.value),
+            )
+            .param("InstanceId");
+            if inferred {
+                d = d.inferred();
+            }
+            out.push(d);
             continue;
         }
         let first = if large {

@@ -76,6 +76,7 @@ pub static STRUCTURAL_CODES: &[&str] = &[
     "Lint.TypeMismatch",
     "Lint.MixedParameterForms",
     "Lint.UnsupportedAction",
+    "Lint.NullValue",
     // The cross-request pass (`cross`: `idempotency`, `saved_command`).
     "IdempotentParameterMismatch",
     "Lint.DuplicateSavedCommand",
@@ -84,6 +85,7 @@ pub static STRUCTURAL_CODES: &[&str] = &[
     "Lint.UnusedSuppression",
     // OOS templates (`oos`).
     "Lint.OosParameterCollision",
+    "Lint.OosUnknownParameter",
 ];
 
 /// Whether any part of the engine can emit `code` today.

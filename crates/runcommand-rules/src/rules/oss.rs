@@ -1,10 +1,14 @@
 //! `OssOutputDelivery` (decisions.md §3 "OssOutputDelivery"), parsed by `runcommand-oss`:
 //! `oss://BUCKET`, `oss://BUCKET/` or `oss://BUCKET/PREFIX`.
 //!
-//! - A missing or wrong scheme, an empty bucket, or a bucket not matching
-//!   `^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$` → `InvalidParameter.OssOutputDelivery`;
-//! - a prefix starting with `/` or `\`, over 254 characters, or with control characters →
-//!   `InvalidOssOutputDelivery.KeyPrefixMalformed`.
+//! - A missing or wrong scheme, an empty bucket → `InvalidParameter.OssOutputDelivery`; a bucket
+//!   not matching `^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$` → the same code as a **warning** (evidence
+//!   rule: OSS's naming conventions are another product's rule, and the reference's own example
+//!   `oss://testBucket/testPrefix` breaks them);
+//! - a prefix starting with `/` or `\`, over 254 characters (the rules of the sibling
+//!   ModifyCloudAssistantSettings and of OSS object names), or with control characters →
+//!   `InvalidOssOutputDelivery.KeyPrefixMalformed` as a **warning**: the code is documented, what
+//!   triggers it is not.
 //!
 //! Every error the parser finds is reported (a wrong scheme and a bad bucket are two findings),
 //! with the parser's message, underlining the scheme, the bucket or the prefix part at fault
@@ -12,7 +16,7 @@
 //! all, an empty bucket) underlines the whole value, which is what has to change.
 
 use runcommand_catalog::param;
-use runcommand_oss::{OssErrorKind, parse};
+use runcommand_oss::{OssErrorKind, OssIssue, parse};
 
 use super::{Rule, map};
 use crate::diagnostic::Diagnostic;
@@ -52,10 +56,28 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
                 "the prefix after `oss://BUCKET/` must not start with `/` or `\\`, must be at most 254 characters and must have no control characters"
             }
         };
-        out.push(
-            Diagnostic::new(code, span, e.message)
-                .param("OssOutputDelivery")
-                .help(help),
-        );
+        let mut d = Diagnostic::new(code, span, e.message)
+            .param("OssOutputDelivery")
+            .help(help);
+        // Evidence rule: the scheme's case, OSS's bucket naming (another product's rule, which the reference's own
+        // example `oss://testBucket/testPrefix` breaks), the 254-character prefix bound of a
+        // sibling API and the control-character ban are inferred.
+        let upper_scheme = e.issue == OssIssue::WrongScheme
+            && value
+                .value
+                .get(..6)
+                .is_some_and(|s| s.eq_ignore_ascii_case("oss://"));
+        if upper_scheme
+            || matches!(
+                e.issue,
+                OssIssue::InvalidBucket(_)
+                    | OssIssue::PrefixLeadingSlash
+                    | OssIssue::PrefixTooLong { .. }
+                    | OssIssue::PrefixControlCharacter { .. }
+            )
+        {
+            d = d.inferred();
+        }
+        out.push(d);
     }
 }

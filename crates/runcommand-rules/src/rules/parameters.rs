@@ -331,7 +331,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         None
     };
     let key_max = usize::try_from(PARAMETER_KEY_MAX_CHARS).unwrap_or(64);
-    let mut seen: BTreeMap<String, Range<usize>> = BTreeMap::new();
+    let mut seen: BTreeMap<String, (Range<usize>, &str)> = BTreeMap::new();
     for e in entries {
         if !supported(&e.value) {
             out.push(
@@ -344,7 +344,9 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .param("Parameters")
-                .help("give the value as a string (e.g. a JSON text in quotes)"),
+                .help("give the value as a string (e.g. a JSON text in quotes)")
+                // Evidence rule: which value types the API rejects is not documented.
+                .inferred(),
             );
         }
         let Some(key) = e.key.as_key_str() else {
@@ -380,7 +382,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let norm = name_key(key);
-        if let Some(first) = seen.get(&norm) {
+        if let Some((first, first_key)) = seen.get(&norm) {
             // A mapping's duplicates were reported by the request view.
             if params.is_json_string() {
                 let mut d = Diagnostic::new(
@@ -393,23 +395,38 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
                 .param("Parameters")
                 .help("remove one of the two keys");
                 d = d.related_here(first.clone(), "first given here");
+                // Evidence rule: names are documented as case-insensitive, but not that keys
+                // differing in case alone are rejected.
+                if *first_key != key {
+                    d = d.inferred();
+                }
                 out.push(d);
             }
             continue;
         }
-        seen.insert(norm, params.span(&e.key));
+        seen.insert(norm, (params.span(&e.key), key));
         if let Some(used) = &used
             && !used.contains(&name_key(key))
         {
-            out.push(
+            let reserved = key
+                .get(..key.find("::").unwrap_or(0))
+                .is_some_and(|p| p.trim().eq_ignore_ascii_case("acs"));
+            let d = if reserved {
+                Diagnostic::new(
+                    "Parameter.NotMatched",
+                    params.span(&e.key),
+                    format!("`{key}` cannot be set in Parameters: `ACS::` names are built-in parameters, which Cloud Assistant fills itself, not custom parameters"),
+                )
+                .help("remove the key; `{{ACS::InstanceId}}` and the other built-ins need no value")
+            } else {
                 Diagnostic::new(
                     "Parameter.NotMatched",
                     params.span(&e.key),
                     format!("parameter `{key}` is not used in CommandContent (no `{{{{{key}}}}}` there)"),
                 )
-                .param("Parameters")
-                .help("remove the key, or use it in CommandContent as `{{name}}` (names are case-insensitive)"),
-            );
+                .help("remove the key, or use it in CommandContent as `{{name}}` (names are case-insensitive)")
+            };
+            out.push(d.param("Parameters"));
         }
     }
 }

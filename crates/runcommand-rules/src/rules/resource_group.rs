@@ -1,6 +1,7 @@
 //! `ResourceGroupId` (decisions.md §3): not matching `^rg-[0-9a-z]+$` →
-//! `InvalidResourceGroup.NotFound` (a malformed ID can never be found). Whether the group exists
-//! needs an inventory.
+//! `InvalidResourceGroup.NotFound` (a malformed ID can never be found), as a **warning**: the
+//! pattern is inferred from the reference's example values only (evidence rule). Whether the
+//! group exists needs an inventory.
 
 use super::Rule;
 use crate::diagnostic::Diagnostic;
@@ -28,11 +29,12 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
                 "InvalidResourceGroup.NotFound",
                 r.span(),
                 format!(
-                    "`{}` is not a resource group ID (`rg-` followed by lowercase letters and digits)",
+                    "`{}` does not look like a resource group ID (`rg-` followed by lowercase letters and digits, as in every documented example)",
                     r.value
                 ),
             )
-            .param("ResourceGroupId"),
+            .param("ResourceGroupId")
+            .inferred(),
         );
     }
 }

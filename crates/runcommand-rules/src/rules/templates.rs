@@ -17,6 +17,9 @@
 //!   reference as an invalid name (choice);
 //! - a custom name over 64 bytes → `CmdParamName.ExceedLimit`;
 //! - an empty or malformed `oos`/`oos-secret` name → `ParameterStore.InvalidParameters`;
+//! - a well-formed Parameter Store name the agent does not resolve (a character outside
+//!   `[A-Za-z0-9_.-]`, such as the `/` of a path-like name: the agent's pattern is `[\w-.]+`)
+//!   → `Lint.UnresolvedParameterStoreName` (warning: the reference reaches the script as text);
 //! - a `{{` never closed → `Lint.UnterminatedTemplate` (warning: the API passes it through);
 //! - more than 20 distinct custom names (ignoring case; built-ins and `oos` references not counted)
 //!   → `CmdParamCount.ExceedLimit`, once, at the first use of the 21st distinct name;
@@ -58,6 +61,7 @@ pub(super) const RULE: Rule = Rule {
         "Lint.UnterminatedTemplate",
         "Lint.ParameterNotProvided",
         "Lint.TemplateNotEnabled",
+        "Lint.UnresolvedParameterStoreName",
     ],
     check,
 };
@@ -133,6 +137,15 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         }
         let mut d = Diagnostic::new(code, script.span(req, p.span.clone()), p.message.clone())
             .param("CommandContent");
+        // Evidence rule: the filter grammar is known from one Launcher example, and which
+        // Parameter Store names the API rejects is not documented (the agent leaves them
+        // unresolved).
+        if matches!(
+            p.kind,
+            ProblemKind::InvalidFilter(_) | ProblemKind::InvalidOosName
+        ) {
+            d = d.inferred();
+        }
         d = match p.kind {
             ProblemKind::Unterminated => d.help("close it with `}}`, or remove the `{{`"),
             ProblemKind::InvalidName(_) => d.help(
@@ -143,6 +156,28 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
     for ph in &scan.placeholders {
+        if let PlaceholderKind::OosParam {
+            secret,
+            name,
+            name_span,
+        } = &ph.kind
+            && let Some(c) = name
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        {
+            let which = if *secret { "oos-secret" } else { "oos" };
+            out.push(
+                Diagnostic::new(
+                    "Lint.UnresolvedParameterStoreName",
+                    script.span(req, name_span.clone()),
+                    format!(
+                        "`{{{{{which}:{name}}}}}` reaches the script unresolved: the Cloud Assistant agent resolves only Parameter Store names of letters, digits, `_`, `.` and `-`, and this one has `{c}`"
+                    ),
+                )
+                .param("CommandContent")
+                .help("store the value under a name without `/` (e.g. `app.db-host`), or read it in the script with the OOS CLI"),
+            );
+        }
         if let PlaceholderKind::BuiltIn {
             builtin, name_span, ..
         } = &ph.kind

@@ -1,6 +1,8 @@
 //! `Timeout` (decisions.md §3): integer seconds, default 60. Above 86400 →
-//! `InvalidTimeout.ExceedLimit`; below 10 → `Lint.TimeoutTooShort` (warning); zero or negative →
-//! `Lint.TypeMismatch` (error). Limits from `rules/limits.toml`.
+//! `InvalidTimeout.ExceedLimit` as a **warning** (the code is documented, the bound is not: 86400
+//! is that of Simple Application Server's RunCommand, another product); below 10 → `Lint.TimeoutTooShort` (info: InvokeCommand's bound, while
+//! Alibaba's own agent calls RunCommand with 5); zero or negative → `Lint.TypeMismatch` (error).
+//! Limits from `rules/limits.toml`.
 
 use runcommand_catalog::limits::{TIMEOUT_MAX, TIMEOUT_MIN};
 use runcommand_catalog::param;
@@ -39,19 +41,20 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 "InvalidTimeout.ExceedLimit",
                 span,
-                format!("Timeout is {t} seconds; at most {TIMEOUT_MAX} (one day) is allowed"),
+                format!("Timeout is {t} seconds, above {TIMEOUT_MAX} (one day): the API has an upper limit (InvalidTimeout.ExceedLimit) that it does not document, and one day is the bound of Simple Application Server's RunCommand"),
             )
-            .param("Timeout"),
+            .param("Timeout")
+            .inferred(),
         );
     } else if t < TIMEOUT_MIN {
         out.push(
             Diagnostic::new(
                 "Lint.TimeoutTooShort",
                 span,
-                format!("Timeout is {t} seconds; commands are stopped after less than {TIMEOUT_MIN} seconds"),
+                format!("Timeout is {t} seconds: the command is stopped after less than {TIMEOUT_MIN} seconds"),
             )
             .param("Timeout")
-            .help(format!("use at least {TIMEOUT_MIN} seconds (the documented minimum of InvokeCommand and ROS)")),
+            .help(format!("most commands need at least {TIMEOUT_MIN} seconds (the documented minimum of InvokeCommand and ROS)")),
         );
     }
 }

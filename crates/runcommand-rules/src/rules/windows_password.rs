@@ -1,7 +1,7 @@
 //! `WindowsPasswordName.Missed` (decisions.md §3 "Windows users"): `Type` RunBatScript or
 //! RunPowerShellScript with a `Username` other than `System` (any case) and no
-//! `WindowsPasswordName`. Reported on the `Username` value, which is what makes the password
-//! necessary.
+//! `WindowsPasswordName` (an empty one counts as absent; an empty `Username` is the default user,
+//! System). Reported on the `Username` value, which is what makes the password necessary.
 
 use super::Rule;
 use crate::diagnostic::Diagnostic;
@@ -18,13 +18,19 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
     let windows = req
         .str(param::TYPE)
         .is_some_and(|t| matches!(t.value, "RunBatScript" | "RunPowerShellScript"));
-    if !windows || req.has(param::WINDOWS_PASSWORD_NAME) {
+    // `WindowsPasswordName: ""` counts as absent; one of another type was reported already.
+    let password = req.get(param::WINDOWS_PASSWORD_NAME).is_some_and(|_| {
+        req.str(param::WINDOWS_PASSWORD_NAME)
+            .is_none_or(|p| !p.value.is_empty())
+    });
+    if !windows || password {
         return;
     }
     let Some(user) = req.str(param::USERNAME) else {
         return;
     };
-    if user.value.eq_ignore_ascii_case("System") {
+    // `Username: ""` is the default user, System on Windows.
+    if user.value.is_empty() || user.value.eq_ignore_ascii_case("System") {
         return;
     }
     out.push(
