@@ -127,16 +127,26 @@ async def diagnostics_for(client: LanguageClient, uri: str, version: int | None)
 
 
 def publish_diagnostics(client: LanguageClient, params: types.PublishDiagnosticsParams):
-    """Keeps the version of each published list too (the default handler keeps the list)."""
+    """Keeps the version of each published list too (the default handler keeps the list), and
+    how many lists each document got."""
     client.diagnostics[params.uri] = params.diagnostics
     client.diagnostic_versions[params.uri] = params.version
+    client.publish_count[params.uri] = client.publish_count.get(params.uri, 0) + 1
+
+
+def register_capability(client: LanguageClient, params: types.RegistrationParams):
+    """Records what the server asks the client to do for it (as an editor would, it accepts)."""
+    client.registrations.extend(params.registrations)
 
 
 def make_client() -> LanguageClient:
     client = LanguageClient(converter_factory=default_converter)
     client.diagnostic_versions = {}
+    client.publish_count = {}
+    client.registrations = []
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish_diagnostics
+    features[types.CLIENT_REGISTER_CAPABILITY] = register_capability
     register_lsp_features(client, features)
     return client
 
@@ -272,6 +282,123 @@ async def test_unrelated_files_get_nothing(client: LanguageClient):
         )
     )
     assert list(await diagnostics_for(client, uri, 1)) == []
+
+
+def check_path(path: str) -> list[dict]:
+    """`runcommand-lint check --format json` on a file where it lies (its configuration applies)."""
+    out = subprocess.run(
+        [BIN, "check", "--format", "json", path],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode in (0, 1), out.stderr
+    return json.loads(out.stdout)["diagnostics"]
+
+
+def expected_at(path: str, text: str, encoding: str) -> list[tuple]:
+    lines = text.split("\n")
+
+    def pos(p: dict) -> tuple[int, int]:
+        line = p["line"] - 1
+        return (line, units(lines[line], p["column"] - 1, encoding))
+
+    return [
+        (
+            d["code"],
+            d["message"],
+            {"error": 1, "warning": 2, "info": 3}[d["severity"]],
+            pos(d["range"]["start"]),
+            pos(d["range"]["end"]),
+        )
+        for d in check_path(path)
+    ]
+
+
+def file_uri(path: str) -> str:
+    return "file://" + path
+
+
+async def next_diagnostics(client: LanguageClient, uri: str, before: int):
+    """Waits for a publishDiagnostics of `uri` after `before` were received."""
+    while client.publish_count.get(uri, 0) <= before:
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return client.diagnostics[uri]
+
+
+@pytest.mark.asyncio
+async def test_the_configuration_applies_in_the_editor_as_in_check(client: LanguageClient):
+    enc = client.encoding
+    with tempfile.TemporaryDirectory() as d:
+        d = os.path.realpath(d)
+        config = os.path.join(d, "runcommand-lint.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write('ignore = ["Lint.UnknownParameter"]\n\n[severity]\n"InvalidCmdType" = "warning"\n')
+        os.makedirs(os.path.join(d, "requests"))
+        path = os.path.join(d, "requests", "deploy.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(DOC)
+        uri = file_uri(path)
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=DOC)
+            )
+        )
+        diags = await diagnostics_for(client, uri, 1)
+        # A client that can watch files for the server was asked to watch configuration files.
+        watches = client.capabilities.workspace.did_change_watched_files
+        if watches and watches.dynamic_registration:
+            [reg] = [r for r in client.registrations if r.method == "workspace/didChangeWatchedFiles"]
+            assert reg.register_options["watchers"][0]["globPattern"] == "**/runcommand-lint.toml"
+        # Exactly what `check` prints for the file, under the same configuration.
+        assert published(diags) == expected_at(path, DOC, enc)
+        codes = {d.code: d.severity for d in diags}
+        assert "Lint.UnknownParameter" not in codes
+        assert codes["InvalidCmdType.NotFound"] == types.DiagnosticSeverity.Warning
+
+        # The configuration changes on disk; the client's watcher says so: the findings follow.
+        with open(config, "w", encoding="utf-8") as f:
+            f.write('[severity]\n"Lint" = "info"\n')
+        before = client.publish_count.get(uri, 0)
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=file_uri(config), type=types.FileChangeType.Changed)]
+            )
+        )
+        diags = await next_diagnostics(client, uri, before)
+        assert published(diags) == expected_at(path, DOC, enc)
+        codes = {d.code: d.severity for d in diags}
+        assert codes["Lint.UnknownParameter"] == types.DiagnosticSeverity.Information
+        assert codes["InvalidCmdType.NotFound"] == types.DiagnosticSeverity.Error
+
+        # Saving the configuration in the editor reloads it too.
+        with open(config, "w", encoding="utf-8") as f:
+            f.write('select = ["InvalidCmdType"]\n')
+        before = client.publish_count.get(uri, 0)
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=file_uri(config)))
+        )
+        diags = await next_diagnostics(client, uri, before)
+        assert [d.code for d in diags] == ["InvalidCmdType.NotFound"]
+        assert published(diags) == expected_at(path, DOC, enc)
+
+        # An invalid configuration is shown to the user, not silently ignored.
+        with open(config, "w", encoding="utf-8") as f:
+            f.write('ignore = ["Lint.NoSuchCode"]\n')
+        before = client.publish_count.get(uri, 0)
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=file_uri(config), type=types.FileChangeType.Changed)]
+            )
+        )
+        await next_diagnostics(client, uri, before)
+        shown = [m for m in client.messages if "runcommand-lint.toml" in m.message]
+        assert shown, client.messages
+        assert shown[-1].type == types.MessageType.Error
+        assert "`Lint.NoSuchCode` is not a code" in shown[-1].message
+        client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
 
 
 def frame(obj) -> bytes:

@@ -27,13 +27,13 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use runcommand_document::Format;
-use runcommand_rules::{Content, CrossIndex, FileReport, Input, Options, Severity, records};
+use runcommand_rules::{Content, CrossIndex, Engine, FileReport, Severity, records};
 
-use crate::config::{Config, ConfigError, Configs, absolute};
 use crate::progress::Progress;
 use crate::stream::{Reporter, Totals};
 use crate::walk::{self, Seen, Source, WalkOptions};
 use crate::{CheckArgs, ColorChoice, FailOn, InputFormat, OutputFormat};
+use runcommand_config::{Config, ConfigError, Configs, absolute};
 
 fn config_failed(e: &ConfigError) -> ExitCode {
     eprintln!("runcommand-lint: error: invalid configuration: {e}");
@@ -74,8 +74,6 @@ enum Outcome {
 struct Planned {
     source: Planned0,
     config: Option<Arc<Config>>,
-    /// The absolute path, for the configuration's per-path settings.
-    abs: Option<Arc<Path>>,
 }
 
 enum Planned0 {
@@ -104,7 +102,6 @@ fn syntax_of(path: &str, forced: InputFormat) -> Syntax {
 struct Job {
     work: Work,
     config: Option<Arc<Config>>,
-    abs: Option<Arc<Path>>,
     /// Index of the source it comes from (files are counted once).
     source: usize,
     /// Named on the command line (checked even when it does not look like a request).
@@ -142,7 +139,6 @@ enum Work {
 struct Done {
     report: FileReport,
     config: Option<Arc<Config>>,
-    abs: Option<Arc<Path>>,
     source: usize,
     named: bool,
     is_line: bool,
@@ -161,7 +157,6 @@ struct LineReader {
     source: usize,
     named: bool,
     config: Option<Arc<Config>>,
-    abs: Option<Arc<Path>>,
 }
 
 enum LineRead {
@@ -274,7 +269,6 @@ impl Producer {
                 jobs.push(Job {
                     work,
                     config: lr.config.clone(),
-                    abs: lr.abs.clone(),
                     source: lr.source,
                     named: lr.named || failed,
                 });
@@ -286,11 +280,7 @@ impl Producer {
             let Some((index, planned)) = self.sources.next() else {
                 break;
             };
-            let Planned {
-                source,
-                config,
-                abs,
-            } = planned;
+            let Planned { source, config } = planned;
             let (work, named, size) = match source {
                 Planned0::Stdin => {
                     let name = self.stdin_name.clone();
@@ -303,7 +293,6 @@ impl Producer {
                                 source: index,
                                 named: true,
                                 config,
-                                abs,
                             });
                             continue;
                         }
@@ -350,7 +339,6 @@ impl Producer {
                                     source: index,
                                     named,
                                     config,
-                                    abs,
                                 });
                                 continue;
                             }
@@ -380,7 +368,6 @@ impl Producer {
             jobs.push(Job {
                 work,
                 config,
-                abs,
                 source: index,
                 named,
             });
@@ -405,7 +392,7 @@ impl Producer {
 }
 
 /// Checks one job on a pool thread, unless it is a file that does not fit the batch's budget.
-fn run_job(mut job: Job, max: u64, parse_only: bool, budget: &Budget) -> Outcome {
+fn run_job(engine: &Engine, mut job: Job, max: u64, parse_only: bool, budget: &Budget) -> Outcome {
     if let Work::File {
         path,
         content: content @ None,
@@ -418,13 +405,12 @@ fn run_job(mut job: Job, max: u64, parse_only: bool, budget: &Budget) -> Outcome
             Err(unread) => unread,
         });
     }
-    Outcome::Done(check_job(job, max, parse_only))
+    Outcome::Done(check_job(engine, job, max, parse_only))
 }
 
 /// Checks one job.
-fn check_job(job: Job, max: u64, parse_only: bool) -> Done {
-    let default = Options::default();
-    let options = job.config.as_ref().map_or(&default, |c| &c.options);
+fn check_job(engine: &Engine, job: Job, max: u64, parse_only: bool) -> Done {
+    let config = job.config.as_deref();
     let mut unreadable = false;
     let mut is_line = false;
     let is_problem = matches!(job.work, Work::Problem { .. });
@@ -447,13 +433,13 @@ fn check_job(job: Job, max: u64, parse_only: bool) -> Done {
                         runcommand_rules::parse_only(&p, &b, format)
                     })
                 }
-                content => runcommand_rules::check_input_with(
-                    Input {
-                        path,
+                content => engine.check_source(
+                    runcommand_rules::Source::File {
+                        path: &path,
                         format,
-                        content,
+                        content: &content,
                     },
-                    options,
+                    config,
                 ),
             };
             (report, len)
@@ -471,7 +457,14 @@ fn check_job(job: Job, max: u64, parse_only: bool) -> Done {
                     r.at_line(number);
                     r
                 } else {
-                    records::check_line(&path, &bytes, number, options)
+                    engine.check_source(
+                        runcommand_rules::Source::Line {
+                            path: &path,
+                            bytes: &bytes,
+                            number,
+                        },
+                        config,
+                    )
                 }
             });
             (report, len)
@@ -498,7 +491,6 @@ fn check_job(job: Job, max: u64, parse_only: bool) -> Done {
     Done {
         report,
         config: job.config,
-        abs: job.abs,
         source: job.source,
         named: job.named,
         is_line,
@@ -512,6 +504,7 @@ fn check_job(job: Job, max: u64, parse_only: bool) -> Done {
 /// output, totals.
 struct Emitter<'a> {
     args: &'a CheckArgs,
+    engine: &'a Engine,
     reporter: Reporter,
     index: CrossIndex,
     totals: Totals,
@@ -542,7 +535,7 @@ impl Emitter<'_> {
                 // A file above the batch's budget: read and checked here, one at a time.
                 Outcome::Deferred(job) => {
                     self.deferred += 1;
-                    check_job(job, self.max, self.parse_only)
+                    check_job(self.engine, job, self.max, self.parse_only)
                 }
             };
             self.emit(done)?;
@@ -568,7 +561,6 @@ impl Emitter<'_> {
         let Done {
             mut report,
             config,
-            abs,
             source,
             named,
             is_line,
@@ -593,12 +585,11 @@ impl Emitter<'_> {
             }
             return Ok(());
         }
-        if !self.args.parse_only {
-            self.index.check(&mut report);
-            runcommand_rules::apply_suppressions(std::slice::from_mut(&mut report));
-        }
-        if let (Some(c), Some(abs)) = (&config, &abs) {
-            c.apply(abs, &mut report.diagnostics);
+        if self.args.parse_only {
+            self.engine.configure(&mut report, config.as_deref());
+        } else {
+            self.engine
+                .finish(&mut report, &mut self.index, config.as_deref());
         }
         if (unreadable || !is_problem) && self.last_file != Some(source) {
             self.last_file = Some(source);
@@ -673,13 +664,7 @@ fn plan(
     let mut planned = Vec::new();
     let with_config = |source: Planned0, path: &str| -> Result<Planned, ConfigError> {
         let config = for_file(Path::new(path))?;
-        Ok(Planned {
-            abs: config
-                .as_ref()
-                .map(|_| Arc::from(absolute(Path::new(path)).as_path())),
-            config,
-            source,
-        })
+        Ok(Planned { config, source })
     };
     for path in &args.paths {
         if path == "-" {
@@ -706,9 +691,14 @@ fn plan(
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
-    let max = args
-        .max_file_size
-        .unwrap_or_else(|| Options::default().max_file_size);
+    let engine = Engine::new(runcommand_rules::Settings {
+        max_file_size: args
+            .max_file_size
+            .unwrap_or_else(|| runcommand_rules::Settings::default().max_file_size),
+        // One time for the whole run: every file sees the same "now".
+        now: Some(chrono::Utc::now()),
+    });
+    let max = engine.settings().max_file_size;
     let configs = match Configs::new(args.config.as_deref(), args.no_config) {
         Ok(c) => Mutex::new(c),
         Err(e) => return config_failed(&e),
@@ -748,6 +738,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     };
     let mut emitter = Emitter {
         args: &args,
+        engine: &engine,
         reporter: Reporter::new(args.format, color),
         // About one token per request file at most; a request log grows the map as it goes.
         index: CrossIndex::with_capacity(file_sources.min(1 << 20)),
@@ -787,7 +778,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             || {
                 batch
                     .into_par_iter()
-                    .map(|job| run_job(job, max, parse_only, &budget))
+                    .map(|job| run_job(&engine, job, max, parse_only, &budget))
                     .collect::<Vec<Outcome>>()
             },
             || {

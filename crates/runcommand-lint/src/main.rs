@@ -3,7 +3,6 @@
 #![forbid(unsafe_code)]
 
 mod check;
-mod config;
 mod explain;
 mod formats;
 mod output;

@@ -104,7 +104,13 @@ fn new_doc(text: &str) -> Document {
 
 fn handler(doc: &mut Document, i: u64) -> usize {
     doc.apply_changes(&[change(i)], Encoding::Utf16);
-    doc.lsp_diagnostics(&[], Encoding::Utf16).len()
+    doc.lsp_diagnostics(
+        &[],
+        &runcommand_rules::Engine::default(),
+        None,
+        Encoding::Utf16,
+    )
+    .len()
 }
 
 /// The server on a thread, over pipes, with a document open.

@@ -4,8 +4,9 @@ use lsp_types::{
     CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
     TextDocumentContentChangeEvent, Uri,
 };
+use runcommand_config::Config;
 use runcommand_document::{Format, LineIndex};
-use runcommand_rules::{Diagnostic, Severity};
+use runcommand_rules::{Content, Diagnostic, Engine, Severity, Source};
 
 use crate::glob::{Glob, uri_path};
 use crate::text::{self, Encoding};
@@ -97,21 +98,31 @@ impl Document {
         self.generation = self.generation.wrapping_add(1);
     }
 
-    /// Lints the current generation (cached: a second call without a change costs nothing).
-    pub fn lint(&mut self, include: &[Glob]) -> &Lint {
+    /// Forgets the lint (the configuration that applies has changed).
+    pub fn invalidate(&mut self) {
+        self.lint = None;
+    }
+
+    /// Lints the current generation with the engine and the configuration that applies to the
+    /// document, exactly as `check` does (cached: a second call without a change costs nothing).
+    pub fn lint(&mut self, include: &[Glob], engine: &Engine, config: Option<&Config>) -> &Lint {
         let generation = self.generation;
         if self
             .lint
             .as_ref()
             .is_none_or(|l| l.generation != generation)
         {
-            let path = self.path.clone();
-            let bytes = self.text.as_bytes();
-            let format = self.format;
-            let report = runcommand_rules::guarded(&path, || {
-                runcommand_rules::check_bytes(&path, bytes, format)
-            });
-            let active = report.looks_like_request || include.iter().any(|g| g.matches(&path));
+            let content = Content::Bytes(self.text.as_bytes().to_vec());
+            let report = engine.check(
+                Source::File {
+                    path: &self.path,
+                    format: self.format,
+                    content: &content,
+                },
+                config,
+            );
+            let path = &self.path;
+            let active = report.looks_like_request || include.iter().any(|g| g.matches(path));
             self.lint = Some(Lint {
                 generation,
                 active,
@@ -139,9 +150,11 @@ impl Document {
     pub fn lsp_diagnostics(
         &mut self,
         include: &[Glob],
+        engine: &Engine,
+        config: Option<&Config>,
         enc: Encoding,
     ) -> Vec<lsp_types::Diagnostic> {
-        self.lint(include);
+        self.lint(include, engine, config);
         let Some(lint) = &self.lint else {
             return Vec::new();
         };

@@ -32,6 +32,11 @@ use crate::glob::Glob;
 use crate::text::{Encoding, line_key, lines};
 use crate::transport::{Frame, FrameReader, Incoming, classify, write_error, write_message};
 use crate::{actions, hover};
+use runcommand_config::{Config, Configs};
+use runcommand_rules::Engine;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
 
 /// The debounce delay when `initializationOptions.debounceMs` is not given.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(75);
@@ -90,6 +95,10 @@ where
         state: State::Uninitialized,
         enc: Encoding::Utf16,
         include: Vec::new(),
+        engine: Engine::default(),
+        configs: Configs::new(None, false).unwrap_or_else(|_| Configs::disabled()),
+        config_errors: HashSet::new(),
+        watch_configs: false,
         debounce: DEFAULT_DEBOUNCE,
         docs: HashMap::new(),
         timer: None,
@@ -133,6 +142,16 @@ struct Server<W> {
     state: State,
     enc: Encoding,
     include: Vec<Glob>,
+    /// The engine every document is checked with (the wall clock at each check).
+    engine: Engine,
+    /// The `runcommand-lint.toml` files found so far, by directory (the nearest one upwards, as
+    /// `check` finds them); dropped and read again when one changes.
+    configs: Configs,
+    /// Configuration errors already shown (each is shown once until the files change).
+    config_errors: HashSet<String>,
+    /// Whether the client watches `runcommand-lint.toml` files for the server (registered at
+    /// `initialized`).
+    watch_configs: bool,
     debounce: Duration,
     docs: HashMap<String, Document>,
     timer: Option<mpsc::Sender<TimerMsg>>,
@@ -250,12 +269,27 @@ impl<W: Write> Server<W> {
         } else {
             Encoding::Utf16
         };
+        self.watch_configs = params
+            .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         if let Some(opts) = params.get("initializationOptions") {
+            let mut invalid = Vec::new();
             self.include = opts
                 .get("include")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(Glob::new).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .filter_map(|p| Glob::new(p).map_err(|e| invalid.push(e)).ok())
+                        .collect()
+                })
                 .unwrap_or_default();
+            for why in invalid {
+                // Shown once the client is listening (after `initialized`).
+                self.config_errors
+                    .insert(format!("initializationOptions.include: {why}"));
+            }
             if let Some(ms) = opts.get("debounceMs").and_then(Value::as_u64) {
                 self.debounce = Duration::from_millis(ms.min(MAX_DEBOUNCE_MS));
             }
@@ -277,6 +311,8 @@ impl<W: Write> Server<W> {
                     TextDocumentSyncOptions {
                         open_close: Some(true),
                         change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        // A saved runcommand-lint.toml is read again.
+                        save: Some(lsp_types::TextDocumentSyncSaveOptions::Supported(true)),
                         ..TextDocumentSyncOptions::default()
                     },
                 )),
@@ -303,6 +339,43 @@ impl<W: Write> Server<W> {
 
     fn notification(&mut self, method: &str, params: Value) -> io::Result<()> {
         match method {
+            "initialized" => {
+                if self.watch_configs {
+                    self.register_config_watcher()?;
+                }
+                // Problems found before the client listened (an invalid `include` glob).
+                let pending: Vec<String> = self.config_errors.iter().cloned().collect();
+                for message in pending {
+                    self.show_error(&message)?;
+                }
+                Ok(())
+            }
+            "workspace/didChangeWatchedFiles" => {
+                let changed = params
+                    .get("changes")
+                    .and_then(Value::as_array)
+                    .is_some_and(|c| {
+                        c.iter().any(|ch| {
+                            ch.get("uri")
+                                .and_then(Value::as_str)
+                                .is_some_and(is_config_uri)
+                        })
+                    });
+                if changed {
+                    self.reload_configs()?;
+                }
+                Ok(())
+            }
+            "textDocument/didSave" => {
+                let saved_config = params
+                    .pointer("/textDocument/uri")
+                    .and_then(Value::as_str)
+                    .is_some_and(is_config_uri);
+                if saved_config {
+                    self.reload_configs()?;
+                }
+                Ok(())
+            }
             "textDocument/didOpen" => {
                 let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(params) else {
                     return Ok(());
@@ -362,13 +435,85 @@ impl<W: Write> Server<W> {
         }
     }
 
+    /// Asks the client to watch `runcommand-lint.toml` files (`client/registerCapability`);
+    /// its answer needs no handling.
+    fn register_config_watcher(&mut self) -> io::Result<()> {
+        let request = lsp_server::Request::new(
+            lsp_server::RequestId::from("runcommand-lint/watch-config".to_owned()),
+            "client/registerCapability".into(),
+            serde_json::json!({"registrations": [{
+                "id": "runcommand-lint-config",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": {"watchers": [{"globPattern": format!("**/{CONFIG_FILE}")}]},
+            }]}),
+        );
+        write_message(&mut self.out, Message::Request(request))
+    }
+
+    /// Shows an error to the user (`window/showMessage`).
+    fn show_error(&mut self, message: &str) -> io::Result<()> {
+        let n = Notification::new(
+            "window/showMessage".into(),
+            serde_json::json!({"type": 1, "message": format!("runcommand-lint: {message}")}),
+        );
+        write_message(&mut self.out, Message::Notification(n))
+    }
+
+    /// The configuration that applies to a document: the nearest `runcommand-lint.toml` upwards
+    /// from a `file:` document, as `check` finds it. An invalid one is shown to the user (once)
+    /// and the document is checked without configuration.
+    fn config_for(&mut self, key: &str) -> io::Result<Option<Arc<Config>>> {
+        let Some(path) = self.docs.get(key).map(|d| d.path.clone()) else {
+            return Ok(None);
+        };
+        if !key.starts_with("file:") {
+            return Ok(None);
+        }
+        match self.configs.for_file(Path::new(&path)) {
+            Ok(c) => Ok(c),
+            Err(e) => {
+                let message = e.to_string();
+                if self.config_errors.insert(message.clone()) {
+                    self.show_error(&message)?;
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// A configuration file changed: forget every configuration read, lint every open document
+    /// again and publish.
+    fn reload_configs(&mut self) -> io::Result<()> {
+        self.configs = Configs::new(None, false).unwrap_or_else(|_| Configs::disabled());
+        self.config_errors.clear();
+        let keys: Vec<String> = self.docs.keys().cloned().collect();
+        for key in keys {
+            if let Some(doc) = self.docs.get_mut(&key) {
+                doc.invalidate();
+            }
+            self.publish(&key)?;
+        }
+        Ok(())
+    }
+
+    /// Lints a document (if needed) with its configuration; the document and the configuration.
+    fn linted(&mut self, key: &str) -> io::Result<Option<Arc<Config>>> {
+        let config = self.config_for(key)?;
+        let include = &self.include;
+        if let Some(doc) = self.docs.get_mut(key) {
+            doc.lint(include, &self.engine, config.as_deref());
+        }
+        Ok(config)
+    }
+
     /// Lints a document (if needed) and publishes its diagnostics.
     fn publish(&mut self, key: &str) -> io::Result<()> {
+        let config = self.config_for(key)?;
         let (enc, include) = (self.enc, &self.include);
         let Some(doc) = self.docs.get_mut(key) else {
             return Ok(());
         };
-        let diagnostics = doc.lsp_diagnostics(include, enc);
+        let diagnostics = doc.lsp_diagnostics(include, &self.engine, config.as_deref(), enc);
         let (uri, version) = (doc.uri.clone(), doc.version);
         self.send_diagnostics(uri, diagnostics, Some(version))
     }
@@ -390,11 +535,14 @@ impl<W: Write> Server<W> {
 
     fn hover(&mut self, p: &HoverParams) -> Value {
         let pos = &p.text_document_position_params;
-        let (enc, include) = (self.enc, &self.include);
-        let Some(doc) = self.docs.get_mut(pos.text_document.uri.as_str()) else {
+        let key = pos.text_document.uri.as_str();
+        if self.linted(key).is_err() {
+            return Value::Null;
+        }
+        let enc = self.enc;
+        let Some(doc) = self.docs.get_mut(key) else {
             return Value::Null;
         };
-        doc.lint(include);
         let Some(lint) = doc.last_lint().filter(|l| l.active) else {
             return Value::Null;
         };
@@ -414,11 +562,15 @@ impl<W: Write> Server<W> {
 
     fn completion(&mut self, p: &CompletionParams) -> Value {
         let pos = &p.text_document_position;
-        let (enc, include) = (self.enc, &self.include);
-        let Some(doc) = self.docs.get_mut(pos.text_document.uri.as_str()) else {
+        let key = pos.text_document.uri.as_str();
+        if self.linted(key).is_err() {
+            return Value::Null;
+        }
+        let enc = self.enc;
+        let Some(doc) = self.docs.get_mut(key) else {
             return Value::Null;
         };
-        let active = doc.lint(include).active;
+        let active = doc.last_lint().is_some_and(|l| l.active);
         if !active && !may_become_request(doc.text()) {
             return Value::Null;
         }
@@ -461,11 +613,14 @@ impl<W: Write> Server<W> {
             only.iter()
                 .any(|k| k.as_str().is_empty() || k.as_str() == CodeActionKind::QUICKFIX.as_str())
         });
-        let (enc, include) = (self.enc, &self.include);
-        let Some(doc) = self.docs.get_mut(p.text_document.uri.as_str()) else {
+        let key = p.text_document.uri.as_str();
+        if self.linted(key).is_err() {
+            return Value::Array(Vec::new());
+        }
+        let enc = self.enc;
+        let Some(doc) = self.docs.get_mut(key) else {
             return Value::Array(Vec::new());
         };
-        doc.lint(include);
         let Some(lint) = doc.last_lint().filter(|l| l.active && wants_quickfix) else {
             return Value::Array(Vec::new());
         };
@@ -503,6 +658,14 @@ impl<W: Write> Server<W> {
             .collect();
         serde_json::to_value(actions).unwrap_or(Value::Null)
     }
+}
+
+/// The configuration file's name.
+const CONFIG_FILE: &str = runcommand_config::FILE_NAME;
+
+/// Whether a URI names a configuration file.
+fn is_config_uri(uri: &str) -> bool {
+    uri.rsplit('/').next() == Some(CONFIG_FILE)
 }
 
 fn parse<T: serde::de::DeserializeOwned>(params: Value) -> Result<T, (ErrorCode, String)> {

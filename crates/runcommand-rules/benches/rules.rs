@@ -22,7 +22,11 @@ use runcommand_rules::request::build;
 use runcommand_rules::rules::RULES;
 
 /// A rule's check function.
-type RuleFn = fn(&runcommand_rules::request::Request<'_>, &mut Vec<runcommand_rules::Diagnostic>);
+type RuleFn = fn(
+    &runcommand_rules::request::Request<'_>,
+    &runcommand_rules::Context<'_>,
+    &mut Vec<runcommand_rules::Diagnostic>,
+);
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -65,6 +69,7 @@ fn medians(rounds: usize, jobs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
 }
 
 fn main() {
+    let ctx = runcommand_rules::Context::now();
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing and runs once.
     let rounds = if std::env::args().any(|a| a == "--bench") {
         std::env::var("ROUNDS")
@@ -105,7 +110,7 @@ fn main() {
         let mut out = Vec::new();
         for (text, reqs) in &nodes {
             for (i, n) in reqs.iter().enumerate() {
-                runcommand_rules::check_request(text, n, i, &mut out);
+                runcommand_rules::check_request(text, n, i, &ctx, &mut out);
                 out.clear();
             }
         }
@@ -114,6 +119,7 @@ fn main() {
     // the request view itself, timed the same way.
     fn nothing(
         _: &runcommand_rules::request::Request<'_>,
+        _: &runcommand_rules::Context<'_>,
         _: &mut Vec<runcommand_rules::Diagnostic>,
     ) {
     }
@@ -136,7 +142,7 @@ fn main() {
                 for (text, reqs) in nodes {
                     for (i, n) in reqs.iter().enumerate() {
                         if let Some(req) = build(text, n, i, &mut out).request {
-                            check(black_box(&req), &mut out);
+                            check(black_box(&req), &ctx, &mut out);
                         }
                         out.clear();
                     }

@@ -12,8 +12,7 @@
 //! left a record once. Keys are 64-bit hashes (`idempotency::Hash64`): two different tokens (or names) would have
 //! to collide on 64 bits to be confused.
 //!
-//! [`cross_check`] is the same pass over a slice of reports in any order (one file in an editor,
-//! the tests).
+//! [`crate::Engine::finish`] feeds it one report at a time.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -205,24 +204,6 @@ impl CrossIndex {
         if !found.is_empty() {
             report.diagnostics.extend(found);
             crate::sort(&mut report.diagnostics);
-        }
-    }
-}
-
-/// The cross-request pass over `reports` (any order; walked in path order, then in the slice's
-/// order): reports `IdempotentParameterMismatch` and `Lint.DuplicateSavedCommand`, and consumes
-/// every report's records, so running it twice cannot report twice.
-pub fn cross_check(reports: &mut [FileReport]) {
-    let mut order: Vec<usize> = (0..reports.len()).collect();
-    order.sort_by(|&a, &b| {
-        let pa = reports.get(a).map(|r| r.path.as_str());
-        let pb = reports.get(b).map(|r| r.path.as_str());
-        pa.cmp(&pb).then(a.cmp(&b))
-    });
-    let mut index = CrossIndex::new();
-    for i in order {
-        if let Some(r) = reports.get_mut(i) {
-            index.check(r);
         }
     }
 }

@@ -4,15 +4,11 @@
 //! array element → [`request::build`] (the typed request view, which reports shape problems) →
 //! every rule in [`rules::RULES`] → diagnostics, sorted by position then code.
 //!
-//! [`check_files`] checks many files in parallel (rayon). A panic inside a file's check is caught
-//! and becomes a `Lint.InternalError` diagnostic for that file, so the other files' results are
-//! never lost. The engine knows nothing about command lines, terminals or editors.
-//!
-//! Checking is split in two: [`check_single`] runs everything that needs one file only; the
-//! cross-request pass ([`cross_check`], `IdempotentParameterMismatch`) then compares the small
-//! index each report keeps (`ClientToken` uses with a fingerprint). [`check_bytes`] is both for
-//! one file (what an editor needs); [`check_files`] runs [`check_single`] on every file in
-//! parallel and one pass over all reports.
+//! The one entry point is [`Engine`] (see `engine`): [`Engine::check`] for one source,
+//! [`Engine::check_source`] (any thread) then [`Engine::finish`] (in path order, with the run's
+//! [`CrossIndex`]) for a streaming run. A panic inside a file's check is caught and becomes a
+//! `Lint.InternalError` diagnostic for that file, so the other files' results are never lost.
+//! The engine knows nothing about command lines, terminals or editors.
 //!
 //! Secrets: findings about a credential carry its byte range ([`Diagnostic::secret`]); the engine
 //! collects them into [`FileReport::redactions`] for reporters to mask in snippets, and masks any
@@ -23,6 +19,7 @@
 mod cross;
 pub mod detect;
 pub mod diagnostic;
+mod engine;
 mod idempotency;
 pub mod oos;
 pub mod records;
@@ -34,34 +31,14 @@ pub mod suppression;
 
 use std::ops::Range;
 
-use rayon::prelude::*;
 use runcommand_document::{Format, LineIndex, LoadErrorKind, LoadOptions, Node, Value};
 
-pub use cross::{CrossIndex, cross_check};
+pub use cross::CrossIndex;
 pub use diagnostic::{Diagnostic, Fix, Related, Severity};
+pub use engine::{Context, Engine, Settings, Source};
 pub use idempotency::TokenUse;
 pub use saved_command::SavedUse;
 pub use suggest::did_you_mean;
-
-/// Engine settings.
-#[derive(Clone, Debug)]
-pub struct Options {
-    /// Files larger than this many bytes are not read (`Lint.FileTooLarge`).
-    pub max_file_size: u64,
-    /// Region IDs known besides the catalogue's (`extra-regions` in the configuration): a
-    /// `RegionId` among them gives no `InvalidRegionId.NotFound`.
-    pub extra_regions: Vec<String>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            max_file_size: u64::try_from(runcommand_catalog::limits::FILE_SIZE_MAX_BYTES)
-                .unwrap_or(10 << 20),
-            extra_regions: Vec::new(),
-        }
-    }
-}
 
 /// The findings for one file.
 #[derive(Debug)]
@@ -145,17 +122,7 @@ impl FileReport {
     }
 }
 
-/// What to check: a path and its bytes (or why they could not be read).
-pub struct Input {
-    /// The path as given.
-    pub path: String,
-    /// The syntax to read it as.
-    pub format: Format,
-    /// The bytes, or the read error (`Lint.Io`), or the size (`Lint.FileTooLarge`).
-    pub content: Content,
-}
-
-/// The content of an [`Input`].
+/// A file's content as its reader found it.
 pub enum Content {
     /// The file's bytes.
     Bytes(Vec<u8>),
@@ -165,36 +132,18 @@ pub enum Content {
     TooLarge(u64),
 }
 
-/// Checks one file's bytes, including the cross-request pass within the file. Never panics on
-/// any input.
+/// Checks one file's bytes completely with a default [`Engine`] (the wall clock, no
+/// configuration): a shorthand of [`Engine::check`] for tests and tools. Never panics.
 pub fn check_bytes(path: &str, bytes: &[u8], format: Format) -> FileReport {
-    check_bytes_with(path, bytes, format, &Options::default())
-}
-
-/// [`check_bytes`] with options; suppression comments applied.
-pub fn check_bytes_with(path: &str, bytes: &[u8], format: Format, options: &Options) -> FileReport {
-    let mut report = check_single_with(path, bytes, format, options);
-    cross_check(std::slice::from_mut(&mut report));
-    apply_suppressions(std::slice::from_mut(&mut report));
-    report
-}
-
-/// Checks one file's bytes on their own: every per-request rule, without the cross-request pass
-/// (its index is left in [`FileReport::client_tokens`] for [`cross_check`]). Never panics on any
-/// input.
-pub fn check_single(path: &str, bytes: &[u8], format: Format) -> FileReport {
-    check_single_with(path, bytes, format, &Options::default())
-}
-
-/// [`check_single`] with options. Suppression comments are read, not applied (see
-/// [`apply_suppressions`]).
-pub fn check_single_with(
-    path: &str,
-    bytes: &[u8],
-    format: Format,
-    options: &Options,
-) -> FileReport {
-    check_loaded(path, load_bytes(bytes, format), options, Mode::File)
+    let content = Content::Bytes(bytes.to_vec());
+    Engine::default().check(
+        Source::File {
+            path,
+            format,
+            content: &content,
+        },
+        None,
+    )
 }
 
 /// Loads bytes with the engine's nesting cap.
@@ -256,7 +205,7 @@ pub(crate) enum Mode {
 pub(crate) fn check_loaded(
     path: &str,
     loaded: runcommand_document::LoadedFile,
-    options: &Options,
+    ctx: &Context<'_>,
     mode: Mode,
 ) -> FileReport {
     let mut diagnostics = Vec::new();
@@ -289,13 +238,13 @@ pub(crate) fn check_loaded(
             };
             if mode == Mode::File && oos::is_template(node) {
                 saw_template = true;
-                requests += oos::check_template(text, node, requests, options, &mut diagnostics);
+                requests += oos::check_template(text, node, requests, ctx, &mut diagnostics);
                 continue;
             }
             let index = requests;
             requests += 1;
             let start = diagnostics.len();
-            check_request_indexed(text, node, index, options, &mut diagnostics, &mut uses);
+            check_request_indexed(text, node, index, ctx, &mut diagnostics, &mut uses);
             for d in diagnostics.get_mut(start..).into_iter().flatten() {
                 d.document = index;
             }
@@ -481,10 +430,17 @@ fn clamp(r: Range<usize>, len: usize) -> Range<usize> {
     s..r.end.clamp(s, len)
 }
 
-/// Checks one request node with every rule.
-pub fn check_request(text: &str, node: &Node, index: usize, out: &mut Vec<Diagnostic>) {
+/// Checks one request node with every rule (no cross-request pass, no suppression, no
+/// configuration): what the rules bench times.
+pub fn check_request(
+    text: &str,
+    node: &Node,
+    index: usize,
+    ctx: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut uses = CrossUses::default();
-    check_request_indexed(text, node, index, &Options::default(), out, &mut uses);
+    check_request_indexed(text, node, index, ctx, out, &mut uses);
 }
 
 /// Checks one request node with every rule; keeps what the cross pass needs in `uses`.
@@ -492,27 +448,22 @@ fn check_request_indexed(
     text: &str,
     node: &Node,
     index: usize,
-    options: &Options,
+    ctx: &Context<'_>,
     out: &mut Vec<Diagnostic>,
     uses: &mut CrossUses,
 ) {
     let Some(req) = request::build(text, node, index, out).request else {
         return;
     };
-    run_rules(&req, options, out);
+    run_rules(&req, ctx, out);
     uses.tokens.extend(idempotency::token_use(&req));
     uses.saved.extend(saved_command::saved_use(&req));
 }
 
 /// Runs every per-request rule on a built request.
-pub(crate) fn run_rules(req: &request::Request<'_>, options: &Options, out: &mut Vec<Diagnostic>) {
+pub(crate) fn run_rules(req: &request::Request<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for rule in rules::RULES {
-        if rule.name == "region" {
-            // The one rule that reads the options.
-            rules::region::check_with(req, &options.extra_regions, out);
-        } else {
-            (rule.check)(req, out);
-        }
+        (rule.check)(req, ctx, out);
     }
 }
 
@@ -528,60 +479,16 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
-/// Checks one input on its own ([`check_single`]: no cross-request pass), turning a panic into
-/// a `Lint.InternalError` diagnostic.
-pub fn check_input(input: Input) -> FileReport {
-    check_input_with(input, &Options::default())
-}
-
-/// [`check_input`] with options.
-pub fn check_input_with(input: Input, options: &Options) -> FileReport {
-    let path = input.path;
-    match input.content {
-        Content::Unreadable(why) => FileReport::failed(&path, "Lint.Io", why),
-        Content::TooLarge(size) => FileReport::failed(
-            &path,
-            "Lint.FileTooLarge",
-            format!("the file is {size} bytes, above the size cap; it was not read"),
-        ),
-        Content::Bytes(bytes) => {
-            let format = input.format;
-            let p = path.clone();
-            guarded(&path, move || {
-                check_single_with(&p, &bytes, format, options)
-            })
-        }
-    }
-}
-
 /// Runs `f`; a panic becomes a report holding one `Lint.InternalError` for `path`.
-pub fn guarded(path: &str, f: impl FnOnce() -> FileReport + std::panic::UnwindSafe) -> FileReport {
-    std::panic::catch_unwind(f).unwrap_or_else(|_| {
+pub fn guarded(path: &str, f: impl FnOnce() -> FileReport) -> FileReport {
+    // A panic leaves nothing half-updated that the caller reads: the report is built inside.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
         FileReport::failed(
             path,
             "Lint.InternalError",
             "runcommand-lint failed while checking this file (a bug: please report it with the file)".into(),
         )
     })
-}
-
-/// Checks many inputs in parallel, then runs the cross-request pass over all of them (in path
-/// order); reports come back in the inputs' order.
-pub fn check_files(inputs: Vec<Input>) -> Vec<FileReport> {
-    let options = Options::default();
-    check_files_with(inputs.into_iter().map(|i| (i, &options)).collect())
-}
-
-/// [`check_files`] with options per input (e.g. from each file's configuration); suppression
-/// comments applied after the cross-request pass.
-pub fn check_files_with(inputs: Vec<(Input, &Options)>) -> Vec<FileReport> {
-    let mut reports: Vec<FileReport> = inputs
-        .into_par_iter()
-        .map(|(input, options)| check_input_with(input, options))
-        .collect();
-    cross_check(&mut reports);
-    apply_suppressions(&mut reports);
-    reports
 }
 
 #[cfg(test)]
@@ -647,11 +554,15 @@ mod tests {
         assert_eq!(report.path, "p.yaml");
         assert_eq!(report.diagnostics.len(), 1);
         assert_eq!(report.diagnostics[0].code, "Lint.InternalError");
-        let report = check_input(Input {
-            path: "x".into(),
-            format: Format::Yaml,
-            content: Content::Unreadable("permission denied".into()),
-        });
+        let content = Content::Unreadable("permission denied".into());
+        let report = Engine::default().check(
+            Source::File {
+                path: "x",
+                format: Format::Yaml,
+                content: &content,
+            },
+            None,
+        );
         assert_eq!(report.diagnostics[0].code, "Lint.Io");
     }
 

@@ -65,7 +65,7 @@ use runcommand_document::{Entry, Node, Scalar, ScalarKind, Style, Value, source_
 use runcommand_template::{BuiltIn, name_key};
 
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::{Options, request, suggest::did_you_mean};
+use crate::{Context, request, suggest::did_you_mean};
 
 /// The properties of `ACS::ECS::RunCommand` as Alibaba's published action template defines them,
 /// with the API parameter each one is sent as (`None`: OOS's own, not sent to the API). The
@@ -376,7 +376,7 @@ pub(crate) fn check_template(
     text: &str,
     root: &Node,
     first_index: usize,
-    options: &Options,
+    ctx: &Context<'_>,
     out: &mut Vec<Diagnostic>,
 ) -> usize {
     let template = Template::read(root, text.len());
@@ -390,7 +390,7 @@ pub(crate) fn check_template(
         steps += 1;
         let start = found.len();
         template.names.reported.borrow_mut().clear();
-        check_step(text, &template, task, kind, index, options, &mut found);
+        check_step(text, &template, task, kind, index, ctx, &mut found);
         for d in found.get_mut(start..).into_iter().flatten() {
             d.document = index;
         }
@@ -418,7 +418,7 @@ fn check_step(
     task: &Node,
     kind: Step,
     index: usize,
-    options: &Options,
+    ctx: &Context<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     let props = task.get("Properties").map(|p| &p.value);
@@ -539,7 +539,7 @@ fn check_step(
         return;
     };
     req.oos = Some(&template.names);
-    crate::run_rules(&req, options, &mut found);
+    crate::run_rules(&req, ctx, &mut found);
     let has_instances = req.has(param::INSTANCE_ID) || req.has(param::RESOURCE_TAG);
     found.retain(|d| !held_back(d, &unknown));
     // A missing parameter has no place of its own: it is reported at the step's `Action`.

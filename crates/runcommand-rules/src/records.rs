@@ -23,7 +23,7 @@
 
 use runcommand_document::{Format, Node, Value};
 
-use crate::{FileReport, Mode, Options, check_loaded, load_bytes};
+use crate::{FileReport, Mode, check_loaded, load_bytes};
 
 /// The request a log record holds: the record itself, or its `requestParameters`; `None` for
 /// an audit record of another API call.
@@ -49,12 +49,17 @@ pub(crate) fn request_of(node: &Node) -> Option<&Node> {
 
 /// Checks line `line_number` (1-based) of a JSON Lines file: one record, see the module
 /// documentation. A blank line gives a report with no request and no finding.
-pub fn check_line(path: &str, line: &[u8], line_number: usize, options: &Options) -> FileReport {
+pub(crate) fn check_line(
+    path: &str,
+    line: &[u8],
+    line_number: usize,
+    ctx: &crate::Context<'_>,
+) -> FileReport {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut report = if line.iter().all(u8::is_ascii_whitespace) {
         FileReport::empty(path)
     } else {
-        check_loaded(path, load_bytes(line, Format::Json), options, Mode::Record)
+        check_loaded(path, load_bytes(line, Format::Json), ctx, Mode::Record)
     };
     report.at_line(line_number);
     report
@@ -73,7 +78,7 @@ mod tests {
     use super::*;
 
     fn codes(line: &str, n: usize) -> (Vec<(&'static str, u32)>, usize, bool) {
-        let r = check_line("log.jsonl", line.as_bytes(), n, &Options::default());
+        let r = check_line("log.jsonl", line.as_bytes(), n, &crate::Context::now());
         let codes = r
             .diagnostics
             .iter()
@@ -97,7 +102,7 @@ mod tests {
     #[test]
     fn audit_records_are_checked_through_request_parameters() {
         let flat = r#"{"eventId": "e1", "eventName": "RunCommand", "serviceName": "Ecs", "acsRegion": "cn-hangzhou", "requestParameters": {"RegionId": "cn-hangzhou", "Type": "RunShellScript", "CommandContent": "echo hi", "InstanceId.1": "i-bp185dy2o3o6neg1234", "Timeout": "3"}}"#;
-        let r = check_line("log.jsonl", flat.as_bytes(), 3, &Options::default());
+        let r = check_line("log.jsonl", flat.as_bytes(), 3, &crate::Context::now());
         assert_eq!(r.requests, 1);
         let d: Vec<_> = r.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(d, vec!["Lint.TimeoutTooShort"]);

@@ -552,28 +552,39 @@ mod tests {
 
     #[test]
     fn cross_file_findings_are_suppressed_too() {
-        use crate::{Content, Input, check_files};
+        use crate::{Content, CrossIndex, Engine, FileReport, Source};
         let a = format!("{BASE}ClientToken: tok-1\n");
         let b = format!(
             "{}# runcommand-lint: ignore[IdempotentParameterMismatch] a retry with a new script\nClientToken: tok-1\n",
             BASE.replace("echo hi", "echo bye")
         );
-        let input = |p: &str, s: &str| Input {
-            path: p.into(),
-            format: runcommand_document::Format::Yaml,
-            content: Content::Bytes(s.as_bytes().to_vec()),
+        let check_files = |files: Vec<(&str, &str)>| -> Vec<FileReport> {
+            let engine = Engine::default();
+            let mut index = CrossIndex::default();
+            files
+                .into_iter()
+                .map(|(p, s)| {
+                    let content = Content::Bytes(s.as_bytes().to_vec());
+                    let source = Source::File {
+                        path: p,
+                        format: runcommand_document::Format::Yaml,
+                        content: &content,
+                    };
+                    let mut r = engine.check_source(source, None);
+                    engine.finish(&mut r, &mut index, None);
+                    r
+                })
+                .collect()
         };
-        let reports = check_files(vec![input("a.yaml", &a), input("b.yaml", &b)]);
+        let reports = check_files(vec![("a.yaml", &a), ("b.yaml", &b)]);
         let all: Vec<_> = reports
             .iter()
             .flat_map(|r| &r.diagnostics)
             .map(|d| d.code)
             .collect();
         assert!(all.is_empty(), "{all:?}");
-        let reports = check_files(vec![
-            input("a.yaml", &a),
-            input("b.yaml", &b.replace("# runcommand", "# x")),
-        ]);
+        let b2 = b.replace("# runcommand", "# x");
+        let reports = check_files(vec![("a.yaml", &a), ("b.yaml", &b2)]);
         let all: Vec<_> = reports
             .iter()
             .flat_map(|r| &r.diagnostics)

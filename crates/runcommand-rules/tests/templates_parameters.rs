@@ -8,7 +8,7 @@
 //! reuse: each finding's code and the exact text it underlines.
 
 use runcommand_document::Format;
-use runcommand_rules::{Content, Input, check_bytes, check_files, check_single, cross_check};
+use runcommand_rules::{Content, CrossIndex, Engine, FileReport, Source, check_bytes};
 
 const HEAD: &str =
     "RegionId: cn-hangzhou\nType: RunShellScript\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
@@ -326,12 +326,27 @@ const REQ_A: &str = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent
 const REQ_A_SAME: &str = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo hello\nInstanceId.1: i-bp185dy2o3o6neg1234\nClientToken: \"tok-1\"\n";
 const REQ_B: &str = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo bye\nInstanceId: [i-bp185dy2o3o6neg1234]\nClientToken: tok-1\n";
 
-fn input(path: &str, src: &str) -> Input {
-    Input {
-        path: path.into(),
-        format: Format::Yaml,
-        content: Content::Bytes(src.as_bytes().to_vec()),
-    }
+/// A streaming run as the CLI makes one: each file checked on its own, then finished in path
+/// order with the run's cross-request index.
+fn run_in_path_order(files: &[(&str, &str)]) -> Vec<FileReport> {
+    let engine = Engine::default();
+    let mut sorted = files.to_vec();
+    sorted.sort();
+    let mut index = CrossIndex::default();
+    sorted
+        .iter()
+        .map(|(path, src)| {
+            let content = Content::Bytes(src.as_bytes().to_vec());
+            let source = Source::File {
+                path,
+                format: Format::Yaml,
+                content: &content,
+            };
+            let mut r = engine.check_source(source, None);
+            engine.finish(&mut r, &mut index, None);
+            r
+        })
+        .collect()
 }
 
 #[test]
@@ -356,27 +371,32 @@ fn client_token_reuse_within_a_file() {
     assert_eq!(rel.path, None);
     assert_eq!(&r.text[rel.span.clone()], "tok-1");
     assert_eq!(rel.span.start, REQ_A.find("tok-1").unwrap());
-    // The per-file check leaves the index; the pass consumes it.
-    let mut single = check_single("t", src.as_bytes(), Format::Yaml);
+    // The per-file part leaves the index; finishing consumes it (twice reports nothing twice).
+    let engine = Engine::default();
+    let content = Content::Bytes(src.as_bytes().to_vec());
+    let source = Source::File {
+        path: "t",
+        format: Format::Yaml,
+        content: &content,
+    };
+    let mut single = engine.check_source(source, None);
     assert!(single.diagnostics.is_empty());
     assert_eq!(single.client_tokens.len(), 3);
-    cross_check(std::slice::from_mut(&mut single));
-    cross_check(std::slice::from_mut(&mut single));
+    let mut index = CrossIndex::default();
+    engine.finish(&mut single, &mut index, None);
+    engine.finish(&mut single, &mut index, None);
     assert_eq!(single.diagnostics.len(), 2);
 }
 
 #[test]
 fn client_token_reuse_across_files_in_path_order() {
-    let reports = check_files(vec![
-        input("b.yaml", REQ_B),
-        input("a.yaml", REQ_A),
-        input("c.yaml", REQ_A_SAME),
-    ]);
+    let reports =
+        run_in_path_order(&[("b.yaml", REQ_B), ("a.yaml", REQ_A), ("c.yaml", REQ_A_SAME)]);
     let paths: Vec<&str> = reports.iter().map(|r| r.path.as_str()).collect();
-    assert_eq!(paths, vec!["b.yaml", "a.yaml", "c.yaml"]);
-    assert!(reports[1].diagnostics.is_empty());
+    assert_eq!(paths, vec!["a.yaml", "b.yaml", "c.yaml"]);
+    assert!(reports[0].diagnostics.is_empty());
     assert!(reports[2].diagnostics.is_empty());
-    let d = &reports[0].diagnostics;
+    let d = &reports[1].diagnostics;
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].code, "IdempotentParameterMismatch");
     let rel = &d[0].related[0];

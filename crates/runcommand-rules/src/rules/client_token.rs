@@ -6,6 +6,7 @@
 use runcommand_catalog::param;
 
 use super::{Rule, map};
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 
@@ -15,7 +16,7 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(t) = req.str(param::CLIENT_TOKEN) else {
         return;
     };

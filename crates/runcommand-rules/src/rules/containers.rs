@@ -24,6 +24,7 @@ use runcommand_container::{ContainerErrorKind, check_container_id, check_contain
 
 use super::content::script;
 use super::{Rule, map};
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 
@@ -39,7 +40,7 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let id = req.str(param::CONTAINER_ID);
     let name = req.str(param::CONTAINER_NAME);
     if let Some(id) = id

@@ -32,6 +32,7 @@ use runcommand_document::{Style, Value};
 use runcommand_template::Scan;
 
 use super::{Rule, map};
+use crate::Context;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::request::{Request, Text};
 
@@ -144,7 +145,7 @@ pub(crate) fn encoded_size(content: &str, base64: bool) -> usize {
     }
 }
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(content) = req.str(param::COMMAND_CONTENT) else {
         return;
     };

@@ -5,6 +5,7 @@
 //! is reported once, at its first control character (mapped through escapes such as `\t`).
 
 use super::{Rule, map};
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 use runcommand_catalog::{ParamId, param};
@@ -36,7 +37,7 @@ pub(crate) fn is_control(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}')
 }
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for &(id, code) in CHECKED {
         let name = id.name();
         let Some(text) = req.str(id) else {

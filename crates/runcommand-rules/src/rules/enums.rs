@@ -5,6 +5,7 @@
 //! (warning) rather than an error. The valid values come from `rules/parameters.toml`.
 
 use super::Rule;
+use crate::Context;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::request::Request;
 use crate::suggest::did_you_mean;
@@ -28,7 +29,7 @@ const CHECKED: &[(ParamId, &str)] = &[
     (param::CONTENT_ENCODING, "Lint.ContentEncodingFallback"),
 ];
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for &(id, code) in CHECKED {
         let name = id.name();
         let Some(text) = req.str(id) else {

@@ -35,6 +35,7 @@ use runcommand_catalog::param;
 use runcommand_frequency::{Frequency, parse};
 
 use super::{Rule, map};
+use crate::Context;
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::request::{Request, Text};
 
@@ -229,7 +230,7 @@ pub fn check_expression(
     (Some(f), out)
 }
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(text) = req.str(param::FREQUENCY) else {
         return;
     };
@@ -237,7 +238,7 @@ fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         return; // MissingParam.Frequency when Period needs it (schedule-mode).
     }
     let timeout = req.int(param::TIMEOUT).map_or(TIMEOUT_DEFAULT, |(t, _)| t);
-    let found = cached(text.value, timeout, Utc::now());
+    let found = cached(text.value, timeout, ctx.now);
     out.extend(found.into_iter().map(|d| into_file(req, &text, d)));
 }
 

@@ -14,6 +14,7 @@ use runcommand_catalog::limits::{INSTANCE_ID_SUFFIX_MAX, INSTANCE_IDS_MAX};
 use runcommand_catalog::param;
 
 use super::Rule;
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::{PValue, Request};
 
@@ -77,7 +78,7 @@ fn malformed(id: &str) -> Option<(String, bool)> {
     None
 }
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let ids = match req.get(param::INSTANCE_ID).map(|p| &p.value) {
         Some(PValue::List(l)) => Some(l.as_slice()),
         Some(_) => None, // wrong type, already reported

@@ -6,6 +6,7 @@
 //! `rules/limits.toml`. The finding underlines the part past the limit.
 
 use super::{Rule, map};
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 use runcommand_catalog::{ParamId, param};
@@ -34,7 +35,7 @@ const CHARS: &[(ParamId, &str)] = &[
     ),
 ];
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for &(id, code) in CHARS {
         let name = id.name();
         let (Some(text), Some(max)) = (req.str(id), id.info().max_chars) else {

@@ -35,8 +35,8 @@ pub struct Rule {
     pub name: &'static str,
     /// The codes it can emit.
     pub codes: &'static [&'static str],
-    /// Checks one request.
-    pub check: fn(&Request<'_>, &mut Vec<Diagnostic>),
+    /// Checks one request, in the context of its file (the time, the configuration's regions).
+    pub check: fn(&Request<'_>, &crate::Context<'_>, &mut Vec<Diagnostic>),
 }
 
 /// Every per-request rule, in a fixed order (output is sorted anyway).

@@ -19,6 +19,7 @@ use runcommand_catalog::param;
 use runcommand_oss::{OssErrorKind, OssIssue, parse};
 
 use super::{Rule, map};
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 
@@ -31,7 +32,7 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(value) = req.str(param::OSS_OUTPUT_DELIVERY) else {
         return;
     };

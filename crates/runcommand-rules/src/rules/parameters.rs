@@ -33,6 +33,7 @@ use runcommand_template::name_key;
 
 use super::Rule;
 use super::content::placeholders;
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::{PValue, Request};
 
@@ -279,7 +280,7 @@ fn supported(node: &Node) -> bool {
     matches!(&node.value, Value::Scalar(s) if s.kind != ScalarKind::Null)
 }
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let params = match read(req) {
         Read::Absent => return,
         Read::Unreadable(d) => {

@@ -1,10 +1,11 @@
 //! `RegionId` (decisions.md §3): malformed (not `^[a-z]{2,3}(-[a-z0-9]+)+$`) →
 //! `InvalidRegionId.NotFound`, error; well-formed but not in the known list (`rules/regions.toml`)
 //! → the same code as a warning, since DescribeRegions may know regions the list does not.
-//! Regions listed in the configuration (`extra-regions`, passed in as
-//! [`crate::Options::extra_regions`]) are known too: the engine calls [`check_with`] for this rule.
+//! Regions listed in the configuration (`extra-regions`, in the rule's [`Context`]) are known
+//! too.
 
 use super::Rule;
+use crate::Context;
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::request::Request;
 use crate::suggest::did_you_mean;
@@ -35,12 +36,8 @@ pub(crate) fn well_formed(id: &str) -> bool {
     head_ok && rest > 0
 }
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
-    check_with(req, &[], out);
-}
-
-/// The rule, with `extra` region IDs known besides the catalogue's.
-pub(crate) fn check_with(req: &Request<'_>, extra: &[String], out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let extra = ctx.extra_regions;
     let Some(r) = req.str(param::REGION_ID) else {
         return;
     };
@@ -88,20 +85,24 @@ mod tests {
     fn extra_regions_are_known() {
         let src = "RegionId: cn-atlantis-1\nType: RunShellScript\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
         let check = |extra: &[&str]| {
-            let options = crate::Options {
-                extra_regions: extra.iter().map(|s| (*s).to_owned()).collect(),
-                ..crate::Options::default()
-            };
-            crate::check_bytes_with(
-                "t.yaml",
-                src.as_bytes(),
-                runcommand_document::Format::Yaml,
-                &options,
+            let config = runcommand_config::Config::parse(
+                &format!("extra-regions = {extra:?}"),
+                std::path::Path::new("runcommand-lint.toml"),
+                std::path::PathBuf::from("/"),
             )
-            .diagnostics
-            .iter()
-            .map(|d| d.code)
-            .collect::<Vec<_>>()
+            .unwrap();
+            let content = crate::Content::Bytes(src.as_bytes().to_vec());
+            let source = crate::Source::File {
+                path: "t.yaml",
+                format: runcommand_document::Format::Yaml,
+                content: &content,
+            };
+            crate::Engine::default()
+                .check(source, Some(&config))
+                .diagnostics
+                .iter()
+                .map(|d| d.code)
+                .collect::<Vec<_>>()
         };
         assert_eq!(check(&[]), vec!["InvalidRegionId.NotFound"]);
         assert_eq!(check(&["cn-atlantis-2"]), vec!["InvalidRegionId.NotFound"]);

@@ -5,6 +5,7 @@
 //! lines) is missing too, reported at the empty value: there is no command to run.
 
 use super::Rule;
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 use runcommand_catalog::{ParamId, param};
@@ -15,7 +16,7 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let at = req
         .node
         .as_map()

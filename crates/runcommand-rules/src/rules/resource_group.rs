@@ -4,6 +4,7 @@
 //! group exists needs an inventory.
 
 use super::Rule;
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 use runcommand_catalog::param;
@@ -14,7 +15,7 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(r) = req.str(param::RESOURCE_GROUP_ID) else {
         return;
     };

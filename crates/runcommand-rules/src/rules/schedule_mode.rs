@@ -7,6 +7,7 @@
 //! The `Frequency` expression itself is checked by the schedule rules.
 
 use super::Rule;
+use crate::Context;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::request::Request;
 use runcommand_catalog::param;
@@ -21,7 +22,7 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mode = req.str(param::REPEAT_MODE);
     let frequency = req
         .str(param::FREQUENCY)

@@ -47,6 +47,7 @@ use runcommand_template::{MASK_FILLER, Placeholder, PlaceholderKind, mask_scanne
 use super::Rule;
 use super::content::placeholders;
 use super::parameters::{Read, read};
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 
@@ -606,7 +607,7 @@ fn check_content(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     check_parameters(req, out);
     check_content(req, out);
 }

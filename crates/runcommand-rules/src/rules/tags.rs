@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use runcommand_catalog::limits::{TAG_KEY_MAX_CHARS, TAG_VALUE_MAX_CHARS, TAGS_MAX};
 
 use super::{Rule, map};
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::{PValue, Request, Text};
 
@@ -192,7 +193,7 @@ fn check_list(req: &Request<'_>, c: &Codes, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     check_list(req, &TAG, out);
     check_list(req, &RESOURCE_TAG, out);
 }

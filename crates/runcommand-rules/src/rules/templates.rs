@@ -47,6 +47,7 @@ use runcommand_template::{BuiltIn, Field, PlaceholderKind, ProblemKind, Scan, na
 use super::Rule;
 use super::content::placeholders;
 use super::parameters::{Read, read};
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 
@@ -66,7 +67,7 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some((script, scan)) = placeholders(req) else {
         return;
     };

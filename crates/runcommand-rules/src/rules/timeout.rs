@@ -8,6 +8,7 @@ use runcommand_catalog::limits::{TIMEOUT_MAX, TIMEOUT_MIN};
 use runcommand_catalog::param;
 
 use super::Rule;
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 
@@ -21,7 +22,7 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some((t, node)) = req.int(param::TIMEOUT) else {
         return;
     };

@@ -4,6 +4,7 @@
 //! System). Reported on the `Username` value, which is what makes the password necessary.
 
 use super::Rule;
+use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 use runcommand_catalog::param;
@@ -14,7 +15,7 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-fn check(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
+fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let windows = req
         .str(param::TYPE)
         .is_some_and(|t| matches!(t.value, "RunBatScript" | "RunPowerShellScript"));

@@ -1,4 +1,7 @@
-//! The configuration file, `runcommand-lint.toml`: discovery, parsing, validation and applying it.
+//! The configuration file, `runcommand-lint.toml`: discovery, parsing, validation, and the
+//! questions the engine (is this code reported for this file, at which severity, which extra
+//! regions) and the walk (is this path included or excluded) ask of it. Every front end (the
+//! CLI, the language server, the Python package) resolves configurations here, the same way.
 //!
 //! Discovery: for each checked file, the nearest `runcommand-lint.toml` in its directory or one of
 //! its parents (up to the filesystem root); lookups are cached per directory. `--config PATH`
@@ -32,7 +35,6 @@ use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobMatcher};
 use runcommand_catalog::Severity;
-use runcommand_rules::{Diagnostic, Options};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -128,8 +130,21 @@ pub struct Config {
     per_path_ignores: Vec<(Pattern, Vec<String>)>,
     include: Option<Vec<Pattern>>,
     exclude: Vec<Pattern>,
-    /// Engine options (`extra-regions`).
-    pub options: Options,
+    /// Region IDs known besides the catalogue's (`extra-regions`).
+    pub extra_regions: Vec<String>,
+}
+
+/// The closest code to a misspelt one (as the engine's "did you mean").
+fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl Iterator<Item = &'c str> + Clone,
+) -> Option<&'c str> {
+    if let Some(c) = candidates.clone().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(c);
+    }
+    let max = usize::try_from(runcommand_catalog::limits::SUGGESTION_MAX_DISTANCE).unwrap_or(3);
+    let limit = max.min(word.chars().count().div_ceil(3)).max(1);
+    runcommand_suggest::closest(word, candidates, limit).map(|(c, _)| c)
 }
 
 /// Whether `pattern` (a code or a dotted prefix) matches `code`.
@@ -173,7 +188,7 @@ impl Config {
                 return Ok(v.to_owned());
             }
             let names = runcommand_catalog::CODES.iter().map(|c| c.code);
-            let hint = match runcommand_rules::did_you_mean(v, names) {
+            let hint = match did_you_mean(v, names) {
                 Some(s) => format!("; did you mean `{s}`?"),
                 None => "; `runcommand-lint rules` lists the codes".to_owned(),
             };
@@ -247,10 +262,7 @@ impl Config {
             per_path_ignores,
             include: raw.include.as_deref().map(globs).transpose()?,
             exclude: globs(&raw.exclude)?,
-            options: Options {
-                extra_regions,
-                ..Options::default()
-            },
+            extra_regions,
         })
     }
 
@@ -273,8 +285,9 @@ impl Config {
             .is_none_or(|inc| inc.iter().any(|p| p.matches(rel)))
     }
 
-    /// Whether `code` is reported for the file at `path` (absolute).
-    fn enabled(&self, code: &str, path: &Path) -> bool {
+    /// Whether `code` is reported for the file at `path` (absolute): `select`, `ignore` and
+    /// `per-path-ignores`.
+    pub fn enabled(&self, code: &str, path: &Path) -> bool {
         let selected = self
             .select
             .as_ref()
@@ -289,14 +302,12 @@ impl Config {
             .any(|(g, codes)| codes.iter().any(|p| code_matches(p, code)) && g.matches(rel))
     }
 
-    /// Applies `select`, `ignore`, `per-path-ignores` and `[severity]` to a file's findings.
-    pub fn apply(&self, path: &Path, diagnostics: &mut Vec<Diagnostic>) {
-        diagnostics.retain(|d| self.enabled(d.code, path));
-        for d in diagnostics {
-            if let Some((_, sev)) = self.severity.iter().find(|(p, _)| code_matches(p, d.code)) {
-                d.severity = *sev;
-            }
-        }
+    /// The severity `[severity]` gives `code` (the longest matching key), if any.
+    pub fn severity_of(&self, code: &str) -> Option<Severity> {
+        self.severity
+            .iter()
+            .find(|(p, _)| code_matches(p, code))
+            .map(|(_, s)| *s)
     }
 }
 
@@ -362,6 +373,18 @@ impl Configs {
     /// [`Configs::for_path`] says of its absolute path, looked up once per directory as written
     /// (a walk meets thousands of files, a directory's one after the other, and most runs have
     /// no configuration at all: no absolute path is made per file).
+    /// No configuration at all (`--no-config`), for any path.
+    pub fn disabled() -> Configs {
+        Configs {
+            fixed: None,
+            disabled: true,
+            by_dir: HashMap::new(),
+            by_written_dir: HashMap::new(),
+            last_dir: None,
+            loaded: Vec::new(),
+        }
+    }
+
     pub fn for_file(&mut self, path: &Path) -> Result<Option<Arc<Config>>, ConfigError> {
         if self.disabled {
             return Ok(None);
@@ -457,19 +480,21 @@ extra-regions = ["cn-atlantis-1"]
 "legacy/**" = ["Lint.UnknownParameter"]
 "#;
 
-    fn diag(code: &'static str) -> Diagnostic {
-        Diagnostic::new(code, 0..0, "x")
-    }
-
     #[test]
     fn a_full_configuration_parses_and_applies() {
         let c = parse(FULL).unwrap();
-        assert_eq!(c.options.extra_regions, vec!["cn-atlantis-1"]);
+        assert_eq!(c.extra_regions, vec!["cn-atlantis-1"]);
+        // What the engine does with a file's findings: drop the codes not enabled, then apply
+        // `[severity]` over each code's default.
         let apply = |path: &str, codes: &[&'static str]| {
-            let mut d: Vec<Diagnostic> = codes.iter().map(|c| diag(c)).collect();
-            c.apply(Path::new(path), &mut d);
-            d.iter()
-                .map(|d| (d.code, d.severity.as_str()))
+            codes
+                .iter()
+                .filter(|code| c.enabled(code, Path::new(path)))
+                .map(|code| {
+                    let default = runcommand_catalog::code(code).map(|i| i.severity);
+                    let sev = c.severity_of(code).or(default).unwrap_or(Severity::Error);
+                    (*code, sev.as_str())
+                })
                 .collect::<Vec<_>>()
         };
         let all = [

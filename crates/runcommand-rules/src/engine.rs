@@ -1,0 +1,173 @@
+//! The one entry point of the engine. Every front end (the CLI, the language server, the Python
+//! package, the tests) builds an [`Engine`] once from its [`Settings`] and checks [`Source`]s with
+//! it, each with the configuration that applies to it: loading, the request view, the rules, the
+//! cross-request checks, the suppression comments and the configuration run in that order, here
+//! and nowhere else, so the same file with the same configuration gives the same findings
+//! wherever it is checked.
+//!
+//! Two ways to use it:
+//! - [`Engine::check`]: one source, completely, on its own (an editor's document, a request
+//!   built in Python). Its cross-request checks see only that source.
+//! - A streaming run over many sources: [`Engine::check_source`] on any thread (the parallel
+//!   part: everything that depends on the source alone), then [`Engine::finish`] on one thread in
+//!   path order with the run's [`CrossIndex`] (cross-request checks between sources,
+//!   suppressions, configuration).
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use runcommand_config::Config;
+use runcommand_document::Format;
+
+use crate::cross::CrossIndex;
+use crate::{Content, FileReport, Mode, check_loaded, guarded, load_bytes, records};
+
+/// What every check of an engine shares.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The time the rules take as "now" (an `at` schedule in the past, a cron expression with no
+    /// future firing): pinned for a run (every file of a `check` sees the same time) or in tests;
+    /// `None` reads the wall clock at each check (a language server that runs for days).
+    pub now: Option<DateTime<Utc>>,
+    /// Files larger than this many bytes are not read (`Lint.FileTooLarge`).
+    pub max_file_size: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            now: None,
+            max_file_size: u64::try_from(runcommand_catalog::limits::FILE_SIZE_MAX_BYTES)
+                .unwrap_or(10 << 20),
+        }
+    }
+}
+
+/// What a rule receives besides the request: the engine's settings and the configuration that
+/// applies to the file. No rule reads the clock or a configuration of its own.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// "Now" ([`Settings::now`]).
+    pub now: DateTime<Utc>,
+    /// Region IDs known besides the catalogue's (`extra-regions` of the configuration).
+    pub extra_regions: &'a [String],
+}
+
+impl Context<'_> {
+    /// A context with the wall clock and no configuration.
+    pub fn now() -> Context<'static> {
+        Context {
+            now: Utc::now(),
+            extra_regions: &[],
+        }
+    }
+}
+
+/// What to check.
+pub enum Source<'a> {
+    /// A request file (YAML or JSON), as read by the caller.
+    File {
+        /// The path as given (or the name given for standard input).
+        path: &'a str,
+        /// How to read it.
+        format: Format,
+        /// Its bytes, or why it could not be read.
+        content: &'a Content,
+    },
+    /// Line `number` (1-based) of a request log: one request or audit record.
+    Line {
+        /// The log's path.
+        path: &'a str,
+        /// The line, without its line break.
+        bytes: &'a [u8],
+        /// Its 1-based line number.
+        number: usize,
+    },
+}
+
+/// The engine: built once, checks any number of sources, from any number of threads.
+#[derive(Clone, Debug, Default)]
+pub struct Engine {
+    settings: Settings,
+}
+
+impl Engine {
+    /// An engine with these settings.
+    pub fn new(settings: Settings) -> Engine {
+        Engine { settings }
+    }
+
+    /// Its settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The context of a check under `config`.
+    pub fn context<'c>(&self, config: Option<&'c Config>) -> Context<'c> {
+        Context {
+            now: self.settings.now.unwrap_or_else(Utc::now),
+            extra_regions: config.map_or(&[], |c| c.extra_regions.as_slice()),
+        }
+    }
+
+    /// Checks one source completely and on its own: the findings `check` prints for it alone.
+    /// Never panics on any input.
+    pub fn check(&self, source: Source<'_>, config: Option<&Config>) -> FileReport {
+        let mut report = self.check_source(source, config);
+        let mut index = CrossIndex::default();
+        self.finish(&mut report, &mut index, config);
+        report
+    }
+
+    /// The part of a check that depends on the source alone (load, view, rules), safe to run on
+    /// any thread; a panic becomes `Lint.InternalError` for that source. [`Engine::finish`]
+    /// completes it.
+    pub fn check_source(&self, source: Source<'_>, config: Option<&Config>) -> FileReport {
+        let ctx = self.context(config);
+        match source {
+            Source::File {
+                path,
+                format,
+                content,
+            } => match content {
+                Content::Unreadable(why) => FileReport::failed(path, "Lint.Io", why.clone()),
+                Content::TooLarge(size) => FileReport::failed(
+                    path,
+                    "Lint.FileTooLarge",
+                    format!("the file is {size} bytes, above the size cap; it was not read"),
+                ),
+                Content::Bytes(bytes) => guarded(path, || {
+                    check_loaded(path, load_bytes(bytes, format), &ctx, Mode::File)
+                }),
+            },
+            Source::Line {
+                path,
+                bytes,
+                number,
+            } => guarded(path, || records::check_line(path, bytes, number, &ctx)),
+        }
+    }
+
+    /// Completes a check, on one thread, in path order: the cross-request checks against the
+    /// run's `index` (earlier sources), the suppression comments, then the configuration.
+    pub fn finish(&self, report: &mut FileReport, index: &mut CrossIndex, config: Option<&Config>) {
+        index.check(report);
+        crate::apply_suppressions(std::slice::from_mut(report));
+        self.configure(report, config);
+    }
+
+    /// Applies a configuration's `select`, `ignore`, `per-path-ignores` and `[severity]` to a
+    /// report's findings (the last step of [`Engine::finish`]; alone for a parse-only run).
+    pub fn configure(&self, report: &mut FileReport, config: Option<&Config>) {
+        let Some(config) = config else {
+            return;
+        };
+        let path = runcommand_config::absolute(Path::new(&report.path));
+        report.diagnostics.retain(|d| config.enabled(d.code, &path));
+        for d in &mut report.diagnostics {
+            if let Some(s) = config.severity_of(d.code) {
+                d.severity = s;
+            }
+        }
+    }
+}
