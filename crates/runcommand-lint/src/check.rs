@@ -114,6 +114,8 @@ enum Work {
         path: String,
         format: Format,
         content: Option<Content>,
+        /// Read from standard input (never written back by `--fix`).
+        stdin: bool,
     },
     /// One line of a request log.
     Line {
@@ -138,6 +140,8 @@ enum Work {
 /// A checked job.
 struct Done {
     report: FileReport,
+    /// What `--fix` / `--diff` did to the file.
+    fixed: Option<Box<crate::fixes::FileFix>>,
     config: Option<Arc<Config>>,
     source: usize,
     named: bool,
@@ -303,6 +307,7 @@ impl Producer {
                                     path: name,
                                     format,
                                     content: Some(content),
+                                    stdin: true,
                                 },
                                 true,
                                 0,
@@ -357,6 +362,7 @@ impl Producer {
                                 path,
                                 format,
                                 content: None,
+                                stdin: false,
                             },
                             named,
                             size,
@@ -392,7 +398,14 @@ impl Producer {
 }
 
 /// Checks one job on a pool thread, unless it is a file that does not fit the batch's budget.
-fn run_job(engine: &Engine, mut job: Job, max: u64, parse_only: bool, budget: &Budget) -> Outcome {
+fn run_job(
+    engine: &Engine,
+    mut job: Job,
+    max: u64,
+    parse_only: bool,
+    fixing: Option<Fixing>,
+    budget: &Budget,
+) -> Outcome {
     if let Work::File {
         path,
         content: content @ None,
@@ -405,12 +418,19 @@ fn run_job(engine: &Engine, mut job: Job, max: u64, parse_only: bool, budget: &B
             Err(unread) => unread,
         });
     }
-    Outcome::Done(check_job(engine, job, max, parse_only))
+    Outcome::Done(check_job(engine, job, max, parse_only, fixing))
 }
 
 /// Checks one job.
-fn check_job(engine: &Engine, job: Job, max: u64, parse_only: bool) -> Done {
+fn check_job(
+    engine: &Engine,
+    job: Job,
+    max: u64,
+    parse_only: bool,
+    fixing: Option<Fixing>,
+) -> Done {
     let config = job.config.as_deref();
+    let mut fixed = None;
     let mut unreadable = false;
     let mut is_line = false;
     let is_problem = matches!(job.work, Work::Problem { .. });
@@ -419,8 +439,17 @@ fn check_job(engine: &Engine, job: Job, max: u64, parse_only: bool) -> Done {
             path,
             format,
             content,
+            stdin,
         } => {
-            let content = content.unwrap_or_else(|| walk::read(&path, max, !job.named));
+            let mut content = content.unwrap_or_else(|| walk::read(&path, max, !job.named));
+            if let (Some(fx), Content::Bytes(bytes)) = (fixing, &content) {
+                let outcome =
+                    crate::fixes::fix_file(engine, &path, format, bytes, config, fx, stdin);
+                if let Some(new) = outcome.checked_content() {
+                    content = new;
+                }
+                fixed = Some(Box::new(outcome));
+            }
             unreadable = matches!(content, Content::Unreadable(_));
             let len = match &content {
                 Content::Bytes(b) => b.len() as u64,
@@ -490,6 +519,7 @@ fn check_job(engine: &Engine, job: Job, max: u64, parse_only: bool) -> Done {
     };
     Done {
         report,
+        fixed,
         config: job.config,
         source: job.source,
         named: job.named,
@@ -500,11 +530,23 @@ fn check_job(engine: &Engine, job: Job, max: u64, parse_only: bool) -> Done {
     }
 }
 
+/// What `--fix` and `--diff` ask of each file.
+#[derive(Clone, Copy, Debug)]
+pub struct Fixing {
+    /// Write the fixed text back (`--fix`); else only show it (`--diff`).
+    pub write: bool,
+    /// Apply unsafe fixes too.
+    pub unsafe_fixes: bool,
+}
+
 /// The sequential end of the pipeline: cross-request checks, suppressions, configuration,
 /// output, totals.
 struct Emitter<'a> {
     args: &'a CheckArgs,
     engine: &'a Engine,
+    /// `--fix` / `--diff`, and what they did.
+    fixing: Option<Fixing>,
+    fixes: crate::fixes::Tally,
     reporter: Reporter,
     index: CrossIndex,
     totals: Totals,
@@ -535,7 +577,7 @@ impl Emitter<'_> {
                 // A file above the batch's budget: read and checked here, one at a time.
                 Outcome::Deferred(job) => {
                     self.deferred += 1;
-                    check_job(self.engine, job, self.max, self.parse_only)
+                    check_job(self.engine, job, self.max, self.parse_only, self.fixing)
                 }
             };
             self.emit(done)?;
@@ -560,6 +602,7 @@ impl Emitter<'_> {
     fn emit(&mut self, done: Done) -> std::io::Result<()> {
         let Done {
             mut report,
+            fixed,
             config,
             source,
             named,
@@ -572,6 +615,9 @@ impl Emitter<'_> {
         self.unreadable |= unreadable;
         if is_line {
             self.lines += 1;
+        }
+        if let Some(f) = &fixed {
+            self.fixes.add(f, &mut self.buf, self.args.diff);
         }
         if !report.looks_like_request && (!named || self.args.only_requests) {
             if !is_line {
@@ -612,6 +658,10 @@ impl Emitter<'_> {
             self.totals.files_with_errors += 1;
         }
         self.totals.add(&report);
+        if self.args.diff {
+            // `--diff` prints the diffs only.
+            return Ok(());
+        }
         self.reporter.file(&mut self.buf, &report)
     }
 }
@@ -736,9 +786,15 @@ pub fn run(args: CheckArgs) -> ExitCode {
         ColorChoice::Never => false,
         ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    let fixing = (args.fix || args.diff).then_some(Fixing {
+        write: args.fix,
+        unsafe_fixes: args.unsafe_fixes,
+    });
     let mut emitter = Emitter {
         args: &args,
         engine: &engine,
+        fixing,
+        fixes: crate::fixes::Tally::default(),
         reporter: Reporter::new(args.format, color),
         // About one token per request file at most; a request log grows the map as it goes.
         index: CrossIndex::with_capacity(file_sources.min(1 << 20)),
@@ -769,7 +825,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
         unreadable: false,
     };
     let parse_only = args.parse_only;
-    let mut written = emitter.reporter.begin(&mut emitter.buf);
+    let mut written = if args.diff {
+        Ok(())
+    } else {
+        emitter.reporter.begin(&mut emitter.buf)
+    };
     let mut pending: Vec<Outcome> = Vec::new();
     let mut batch = producer.next_batch();
     while written.is_ok() && !(batch.is_empty() && pending.is_empty()) {
@@ -778,7 +838,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             || {
                 batch
                     .into_par_iter()
-                    .map(|job| run_job(&engine, job, max, parse_only, &budget))
+                    .map(|job| run_job(&engine, job, max, parse_only, fixing, &budget))
                     .collect::<Vec<Outcome>>()
             },
             || {
@@ -808,7 +868,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
             BATCH_BYTES >> 20
         );
     }
-    let unreadable = emitter.unreadable || producer.unreadable;
+    let unreadable = emitter.unreadable || producer.unreadable || emitter.fixes.write_failed;
+    if args.fix || args.diff {
+        emitter.fixes.report(&args);
+    }
     let written = written.and_then(|()| {
         let Emitter {
             reporter,
@@ -817,7 +880,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
             out,
             ..
         } = &mut emitter;
-        reporter.finish(buf, totals, started.elapsed(), true)?;
+        if !args.diff {
+            reporter.finish(buf, totals, started.elapsed(), true)?;
+        }
         if args.statistics {
             // After the findings: on stdout for the formats people read, else on stderr so the
             // machine-readable output stays valid.
@@ -838,6 +903,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
     if unreadable {
         ExitCode::from(2)
+    } else if args.diff {
+        // `--diff`: 1 when there is something to change.
+        ExitCode::from(u8::from(emitter.fixes.diffs > 0))
     } else if args.exit_zero || !emitter.fails {
         ExitCode::SUCCESS
     } else {

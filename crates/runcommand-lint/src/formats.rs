@@ -138,6 +138,24 @@ pub fn sarif_results(r: &FileReport) -> Vec<Value> {
         {
             o.insert("relatedLocations".into(), related.into());
         }
+        if let Some(f) = &d.fix
+            && let Some(o) = result.as_object_mut()
+        {
+            // SARIF §3.55: the replacement of a region of this file.
+            o.insert(
+                "fixes".into(),
+                json!([{
+                    "description": {"text": f.title},
+                    "artifactChanges": [{
+                        "artifactLocation": {"uri": file},
+                        "replacements": [{
+                            "deletedRegion": region(r, &f.span),
+                            "insertedContent": {"text": f.replacement},
+                        }],
+                    }],
+                }]),
+            );
+        }
         results.push(result);
     }
     results

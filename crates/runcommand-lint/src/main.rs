@@ -4,6 +4,7 @@
 
 mod check;
 mod explain;
+mod fixes;
 mod formats;
 mod output;
 mod progress;
@@ -118,6 +119,19 @@ struct CheckArgs {
     /// Exit 0 whatever the findings (a configuration error or an unreadable path still exits 2).
     #[arg(long)]
     exit_zero: bool,
+    /// Apply the safe fixes to the files in place (then report what is left).
+    #[arg(long, conflicts_with_all = ["diff", "parse_only"])]
+    fix: bool,
+    /// With --fix or --diff, apply the unsafe fixes too.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff (`git apply` applies it) instead of writing them; exit 1
+    /// when there is one.
+    #[arg(long, conflicts_with = "parse_only")]
+    diff: bool,
+    /// With --fix, list on standard error what was fixed in each file.
+    #[arg(long)]
+    show_fixes: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -29,6 +29,26 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     help: Option<&'a str>,
     range: Range,
+    /// The fix `--fix` would apply (or, unsafe, `--unsafe-fixes`); absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+/// A fix in the JSON contract: ruff's shape, with this contract's ranges.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    /// `safe` (applied by `--fix`) or `unsafe` (only with `--unsafe-fixes`).
+    applicability: &'a str,
+    /// What it does.
+    message: &'a str,
+    /// The edits, in order, not overlapping.
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    range: Range,
+    content: &'a str,
 }
 
 /// The `summary` member of the JSON contract.
@@ -67,6 +87,17 @@ fn json_diagnostics(reports: &[FileReport]) -> impl Iterator<Item = JsonDiagnost
                 start: position(r, d.span.start),
                 end: position(r, d.span.end),
             },
+            fix: d.fix.as_ref().map(|f| JsonFix {
+                applicability: if f.safe { "safe" } else { "unsafe" },
+                message: &f.title,
+                edits: vec![JsonEdit {
+                    range: Range {
+                        start: position(r, f.span.start),
+                        end: position(r, f.span.end),
+                    },
+                    content: &f.replacement,
+                }],
+            }),
         })
     })
 }

@@ -626,12 +626,7 @@ impl<W: Write> Server<W> {
         };
         let a = doc.offset(p.range.start, enc);
         let b = doc.offset(p.range.end, enc);
-        let fixes = actions::quick_fixes(
-            doc.text(),
-            doc.format,
-            &lint.diagnostics,
-            a.min(b)..a.max(b),
-        );
+        let fixes = actions::quick_fixes(doc.text(), &lint.diagnostics, a.min(b)..a.max(b));
         let actions: Vec<CodeActionOrCommand> = fixes
             .into_iter()
             .map(|f| {

@@ -30,7 +30,7 @@ fn fixes(src: &str, format: Format, code: &str) -> String {
         .position(|d| d.code == code && d.fix.is_some())
         .unwrap_or_else(|| panic!("no fix for {code}: {:?}", before.diagnostics));
     let d = &before.diagnostics[i];
-    let all = quick_fixes(src, format, &before.diagnostics, d.span.clone());
+    let all = quick_fixes(src, &before.diagnostics, d.span.clone());
     let fix = all
         .iter()
         .find(|f| f.diagnostic == i)
@@ -125,7 +125,7 @@ fn every_fix_in_the_invalid_fixtures_removes_its_finding() {
             if d.fix.is_none() {
                 continue;
             }
-            let all = quick_fixes(&src, format, &report.diagnostics, d.span.clone());
+            let all = quick_fixes(&src, &report.diagnostics, d.span.clone());
             let fix = all.iter().find(|f| f.diagnostic == i).unwrap();
             let fixed = apply(&src, &fix.span, &fix.new_text);
             let after = check_bytes(&name, fixed.as_bytes(), format);
@@ -142,4 +142,42 @@ fn every_fix_in_the_invalid_fixtures_removes_its_finding() {
         }
     }
     assert!(tried > 0);
+}
+
+/// An enumeration value with no single close match: one quick fix per valid value in the editor,
+/// none preferred, and no fix for `check --fix`. In JSON the new value stays a string.
+#[test]
+fn a_value_with_no_close_match_offers_every_valid_value() {
+    for (src, path, format, quote) in [
+        (BASE.replace("RunShellScript", "RunPython"), "t.yaml", Format::Yaml, ""),
+        (
+            r#"{"RegionId": "cn-hangzhou", "Type": "RunPython", "CommandContent": "x", "InstanceId": ["i-bp185dy2o3o6neg1234"]}"#.to_owned(),
+            "t.json",
+            Format::Json,
+            "\"",
+        ),
+    ] {
+        let report = check_bytes(path, src.as_bytes(), format);
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "InvalidCmdType.NotFound")
+            .unwrap();
+        assert!(d.fix.is_none());
+        let actions = quick_fixes(&src, &report.diagnostics, d.span.clone());
+        let titles: Vec<&str> = actions.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            vec![
+                "Replace with `RunBatScript`",
+                "Replace with `RunPowerShellScript`",
+                "Replace with `RunShellScript`"
+            ]
+        );
+        assert!(actions.iter().all(|a| !a.preferred));
+        let last = actions.last().unwrap();
+        assert_eq!(last.new_text, format!("{quote}RunShellScript{quote}"));
+        let fixed = apply(&src, &last.span, &last.new_text);
+        assert!(check_bytes(path, fixed.as_bytes(), format).diagnostics.is_empty(), "{fixed}");
+    }
 }

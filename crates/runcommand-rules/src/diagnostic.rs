@@ -49,6 +49,10 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// A machine-applicable fix, if known.
     pub fix: Option<Fix>,
+    /// Other edits a person may choose from when no single fix is right (e.g. one per valid
+    /// value of an enumeration with no close match): offered by the editor, never applied by
+    /// `check --fix`.
+    pub alternatives: Vec<Fix>,
     /// Other places that explain it.
     pub related: Vec<Related>,
     /// The byte range of a credential this finding is about (`Lint.PlaintextSecret`): reporters
@@ -74,6 +78,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             fix: None,
+            alternatives: Vec::new(),
             related: Vec::new(),
             secret: None,
         }
@@ -94,6 +99,12 @@ impl Diagnostic {
     /// Sets the fix.
     pub fn fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
+        self
+    }
+
+    /// Adds an alternative edit (see [`Diagnostic::alternatives`]).
+    pub fn alternative(mut self, fix: Fix) -> Self {
+        self.alternatives.push(fix);
         self
     }
 

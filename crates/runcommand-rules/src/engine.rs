@@ -85,6 +85,24 @@ pub enum Source<'a> {
     },
 }
 
+/// What [`Engine::fix`] did to a file.
+#[derive(Debug, Default)]
+pub struct Fixed {
+    /// The text after the last round that parsed: the original when nothing applied.
+    pub text: String,
+    /// Whether `text` differs from the original.
+    pub changed: bool,
+    /// The findings fixed, in order: code and the fix's title.
+    pub applied: Vec<(&'static str, String)>,
+    /// Fixes were found but their result did not parse (or the file does not parse): the text
+    /// of the last good round is kept.
+    pub refused: bool,
+}
+
+/// Rounds of [`Engine::fix`] at most: a fix may reveal another (or two fixes touch the same
+/// place and the second waits a round), never more than a few.
+const FIX_ROUNDS: usize = 8;
+
 /// The engine: built once, checks any number of sources, from any number of threads.
 #[derive(Clone, Debug, Default)]
 pub struct Engine {
@@ -117,6 +135,73 @@ impl Engine {
         let mut index = CrossIndex::default();
         self.finish(&mut report, &mut index, config);
         report
+    }
+
+    /// Applies a file's fixes (safe ones; unsafe ones too with `unsafe_fixes`) as `check --fix`
+    /// does: checks it completely (suppressions and configuration apply: a suppressed or ignored
+    /// finding is not fixed), applies the non-overlapping fixes, checks again, and so on until
+    /// nothing applies (at most a few rounds). A file that does not parse is not fixed, and a
+    /// round whose result does not parse is dropped with the rounds after it. Alternatives are
+    /// never applied.
+    pub fn fix(
+        &self,
+        path: &str,
+        format: Format,
+        bytes: &[u8],
+        config: Option<&Config>,
+        unsafe_fixes: bool,
+    ) -> Fixed {
+        let broken = |r: &FileReport| {
+            r.diagnostics.iter().any(|d| {
+                matches!(
+                    d.code,
+                    "Lint.Syntax" | "Lint.Encoding" | "Lint.InternalError"
+                )
+            })
+        };
+        let check = |bytes: Vec<u8>| {
+            let content = Content::Bytes(bytes);
+            self.check(
+                Source::File {
+                    path,
+                    format,
+                    content: &content,
+                },
+                config,
+            )
+        };
+        let mut report = check(bytes.to_vec());
+        let mut fixed = Fixed {
+            text: report.text.clone(),
+            ..Fixed::default()
+        };
+        if broken(&report) {
+            fixed.refused = report.diagnostics.iter().any(|d| d.fix.is_some());
+            return fixed;
+        }
+        for _ in 0..FIX_ROUNDS {
+            let Some((text, applied)) =
+                crate::fix::apply(&report.text, &report.diagnostics, unsafe_fixes)
+            else {
+                break;
+            };
+            if text == report.text {
+                break; // the fixes change nothing
+            }
+            let next = check(text.clone().into_bytes());
+            if broken(&next) {
+                fixed.refused = true;
+                break;
+            }
+            fixed.applied.extend(applied.iter().filter_map(|&i| {
+                let d = report.diagnostics.get(i)?;
+                Some((d.code, d.fix.as_ref().map(|f| f.title.clone())?))
+            }));
+            fixed.changed = true;
+            fixed.text = text;
+            report = next;
+        }
+        fixed
     }
 
     /// The part of a check that depends on the source alone (load, view, rules), safe to run on

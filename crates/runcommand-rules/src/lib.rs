@@ -20,6 +20,7 @@ mod cross;
 pub mod detect;
 pub mod diagnostic;
 mod engine;
+pub mod fix;
 mod idempotency;
 pub mod oos;
 pub mod records;
@@ -260,6 +261,7 @@ pub(crate) fn check_loaded(
             ),
         );
     }
+    fix::finalize(&loaded.text, loaded.format, &mut diagnostics);
     sort(&mut diagnostics);
     let redactions = redactions(&diagnostics);
     scrub(text, &redactions, &mut diagnostics);
@@ -356,6 +358,11 @@ fn scrub(text: &str, redactions: &[Range<usize>], diagnostics: &mut [Diagnostic]
         {
             d.fix = None;
         }
+        for f in &mut d.alternatives {
+            secrets.mask(&mut f.title);
+        }
+        d.alternatives
+            .retain(|f| secrets.find(&f.replacement).is_empty());
     }
 }
 

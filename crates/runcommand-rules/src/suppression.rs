@@ -17,9 +17,9 @@
 //! stopped on a syntax error, unused codes are not reported (their findings may be in the part
 //! that was not read). The two suppression codes cannot themselves be suppressed by comments.
 //!
-//! Suppressions are read by [`crate::check_single`] (which has the comments and the trees) and
-//! applied by [`crate::apply_suppressions`] once every finding is known, after the cross-request
-//! pass.
+//! Suppressions are read with the findings of a file (`check_loaded`, which has the comments
+//! and the trees) and applied by [`crate::apply_suppressions`] in [`crate::Engine::finish`],
+//! once every finding is known, after the cross-request pass.
 
 use std::ops::Range;
 

@@ -78,6 +78,15 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             });
         } else {
             d = d.help(format!("use one of: {list}"));
+            // No single close match: one edit per valid value, for a person to choose.
+            for v in info.values {
+                d = d.alternative(Fix {
+                    title: format!("Replace with `{v}`"),
+                    span: text.span(),
+                    replacement: (*v).to_owned(),
+                    safe: false,
+                });
+            }
         }
         out.push(d);
     }
