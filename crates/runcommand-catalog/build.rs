@@ -226,6 +226,14 @@ fn main() {
         .ok();
     }
     out.push_str("];\n\n");
+    code_constants(
+        &mut out,
+        &codes
+            .code
+            .iter()
+            .map(|c| c.code.as_str())
+            .collect::<Vec<_>>(),
+    );
 
     out.push_str("/// Every request parameter of RunCommand, in the reference's order.\npub static PARAMETERS: &[ParamInfo] = &[\n");
     let mut pseen = BTreeSet::new();
@@ -334,6 +342,40 @@ fn main() {
 
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("catalog.rs");
     std::fs::write(&dest, out).expect("write catalog.rs");
+}
+
+/// Writes `code::NAME` constants: every code as a [`Code`], named in upper snake case
+/// (`InvalidParam.Frequency` is `code::INVALID_PARAM_FREQUENCY`), so a misspelt code does not
+/// compile.
+fn code_constants(out: &mut String, names: &[&str]) {
+    out.push_str("/// Every code as a [`Code`] constant (`InvalidParam.Frequency` is\n/// `code::INVALID_PARAM_FREQUENCY`): what findings carry, checked by the compiler.\npub mod code {\n    use super::Code;\n");
+    let mut seen = BTreeSet::new();
+    for (i, n) in names.iter().enumerate() {
+        let mut constant = String::new();
+        let mut prev_lower = false;
+        for c in n.chars() {
+            if c == '.' || c == '-' {
+                constant.push('_');
+                prev_lower = false;
+                continue;
+            }
+            if c.is_ascii_uppercase() && prev_lower {
+                constant.push('_');
+            }
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            constant.push(c.to_ascii_uppercase());
+        }
+        assert!(
+            seen.insert(constant.clone()),
+            "rules/codes.toml: two codes give the constant {constant}"
+        );
+        writeln!(
+            out,
+            "    #[doc = \"`{n}`\"]\n    pub const {constant}: Code = Code({i});"
+        )
+        .ok();
+    }
+    out.push_str("}\n\n");
 }
 
 /// Writes `parameter_index`, the index in `PARAMETERS` of a name. Rules look parameters up by

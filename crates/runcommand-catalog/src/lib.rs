@@ -103,6 +103,81 @@ pub struct LimitInfo {
     pub source: &'static str,
 }
 
+/// A code of the catalogue: its index in [`CODES`]. The constants in [`code`] name every one;
+/// it compares, sorts and prints as its text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Code(u16);
+
+impl Code {
+    /// The code's text, e.g. `InvalidParam.Frequency`.
+    pub fn as_str(self) -> &'static str {
+        self.info().code
+    }
+
+    /// The code's catalogue entry.
+    pub fn info(self) -> &'static CodeInfo {
+        CODES.get(usize::from(self.0)).unwrap_or(&UNKNOWN_CODE)
+    }
+
+    /// The code named `name`, if the catalogue has it.
+    pub fn from_name(name: &str) -> Option<Code> {
+        CODES
+            .iter()
+            .position(|c| c.code == name)
+            .and_then(|i| u16::try_from(i).ok())
+            .map(Code)
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Code> for &str {
+    fn eq(&self, other: &Code) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl std::ops::Deref for Code {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 /// One error code.
 #[derive(Debug)]
 pub struct CodeInfo {
@@ -250,6 +325,20 @@ impl ParamId {
 
 /// What [`ParamId::info`] would give for an index outside the catalogue (never: the constants
 /// are generated from it).
+static UNKNOWN_CODE: CodeInfo = CodeInfo {
+    code: "",
+    http_status: None,
+    class: Class::Request,
+    severity: Severity::Error,
+    message: "",
+    description: "",
+    parameters: &[],
+    offline: "",
+    invalid_example: None,
+    valid_example: None,
+    triggers: &[],
+};
+
 static UNKNOWN: ParamInfo = ParamInfo {
     name: "",
     ty: ParamType::String,

@@ -502,7 +502,7 @@ fn check_job(
             is_line = true;
             let mut r = FileReport::failed(
                 &path,
-                "Lint.FileTooLarge",
+                runcommand_catalog::code::LINT_FILE_TOO_LARGE,
                 format!("line {number} is {len} bytes, above the size cap; it was not read"),
             );
             r.at_line(number);
@@ -514,7 +514,10 @@ fn check_job(
             unreadable: u,
         } => {
             unreadable = u;
-            (FileReport::failed(&path, "Lint.Io", message), 0)
+            (
+                FileReport::failed(&path, runcommand_catalog::code::LINT_IO, message),
+                0,
+            )
         }
     };
     Done {

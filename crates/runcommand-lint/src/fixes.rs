@@ -24,7 +24,7 @@ pub struct FileFix {
     /// The text after every fix (equal to `original` when nothing applied).
     pub fixed: String,
     /// The findings fixed: code and the fix's title.
-    pub applied: Vec<(&'static str, String)>,
+    pub applied: Vec<(runcommand_rules::Code, String)>,
     /// Fixes exist but their result would not parse: the file is left as it was (or at the last
     /// round that parsed).
     pub refused: bool,
@@ -134,7 +134,7 @@ pub struct Tally {
     /// A file could not be written.
     pub write_failed: bool,
     /// What was fixed, per file (for `--show-fixes`).
-    pub shown: Vec<(String, Vec<(&'static str, String)>)>,
+    pub shown: Vec<(String, Vec<(runcommand_rules::Code, String)>)>,
     /// Files whose fixes were refused.
     pub refused: Vec<String>,
 }

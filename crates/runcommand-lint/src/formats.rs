@@ -126,7 +126,7 @@ pub fn sarif_results(r: &FileReport) -> Vec<Value> {
             properties.insert("parameter".into(), p.as_str().into());
         }
         let mut result = json!({
-            "ruleId": d.code,
+            "ruleId": d.code.as_str(),
             "ruleIndex": 0,
             "level": sarif_level(d.severity),
             "message": {"text": message_with_help(d)},
@@ -271,7 +271,7 @@ pub fn github(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
                 s.column,
                 e.line,
                 e.column,
-                escape_property(d.code),
+                escape_property(d.code.as_str()),
                 escape_data(&message_with_help(d))
             )?;
         }
@@ -404,7 +404,7 @@ mod tests {
         r[1].diagnostics.push(extra);
         let mut counts = BTreeMap::new();
         for d in r.iter().flat_map(|r| &r.diagnostics) {
-            *counts.entry(d.code).or_default() += 1;
+            *counts.entry(d.code.as_str()).or_default() += 1;
         }
         let mut out = Vec::new();
         statistics(&mut out, &counts).unwrap();

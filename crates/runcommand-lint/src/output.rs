@@ -77,7 +77,7 @@ fn json_diagnostics(reports: &[FileReport]) -> impl Iterator<Item = JsonDiagnost
         r.diagnostics.iter().map(move |d| JsonDiagnostic {
             path: &r.path,
             document: d.document,
-            code: d.code,
+            code: d.code.as_str(),
             severity: d.severity.as_str(),
             http_status: d.http_status(),
             parameter: d.parameter.as_deref(),
@@ -352,7 +352,7 @@ pub fn human_file(out: &mut impl Write, r: &FileReport, st: &Style) -> io::Resul
             writeln!(out, "{pad} = help: {h}")?;
         }
         if let Some(status) = d.http_status() {
-            let message = runcommand_catalog::code(d.code).map_or("", |c| c.message);
+            let message = runcommand_catalog::code(d.code.as_str()).map_or("", |c| c.message);
             writeln!(out, "{pad} = the API answers HTTP {status}: {message}")?;
         }
         writeln!(out)?;

@@ -127,7 +127,7 @@ pub fn run(args: &ScheduleArgs) -> ExitCode {
         diagnostics: diags
             .iter()
             .map(|d| JsonDiag {
-                code: d.code,
+                code: d.code.as_str(),
                 severity: d.severity.as_str(),
                 http_status: d.http_status(),
                 message: d.message.clone(),

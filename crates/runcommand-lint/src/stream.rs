@@ -41,7 +41,10 @@ impl Totals {
     pub fn add(&mut self, r: &FileReport) {
         self.requests += r.requests;
         for d in &r.diagnostics {
-            *self.by_code.entry((d.code, d.severity)).or_default() += 1;
+            *self
+                .by_code
+                .entry((d.code.as_str(), d.severity))
+                .or_default() += 1;
         }
     }
 

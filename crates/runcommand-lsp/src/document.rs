@@ -204,7 +204,7 @@ pub fn to_lsp(
             })
         })
         .collect();
-    let href = code_url(d.code).parse::<Uri>().ok();
+    let href = code_url(d.code.as_str()).parse::<Uri>().ok();
     lsp_types::Diagnostic {
         range: text::range_at(text, index, &d.span, enc),
         severity: Some(match d.severity {
@@ -212,7 +212,7 @@ pub fn to_lsp(
             Severity::Warning => DiagnosticSeverity::WARNING,
             Severity::Info => DiagnosticSeverity::INFORMATION,
         }),
-        code: Some(NumberOrString::String(d.code.to_owned())),
+        code: Some(NumberOrString::String(d.code.as_str().to_owned())),
         code_description: href.map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_owned()),
         message: d.message.clone(),

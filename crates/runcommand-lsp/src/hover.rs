@@ -78,8 +78,8 @@ pub fn hover(text: &str, offset: usize, diagnostics: &[Diagnostic]) -> Option<Ho
             s.push_str(&format!("\n\nhelp: {h}"));
         }
         sections.push(s);
-        if !shown_codes.contains(&d.code)
-            && let Some(c) = runcommand_catalog::code(d.code)
+        if !shown_codes.contains(&d.code.as_str())
+            && let Some(c) = runcommand_catalog::code(d.code.as_str())
         {
             sections.push(code_markdown(c));
             shown_codes.push(c.code);

@@ -135,7 +135,7 @@ fn every_fix_in_the_invalid_fixtures_removes_its_finding() {
             assert!(
                 !after.diagnostics.iter().any(same),
                 "{name}: {} `{}` is still reported after its fix",
-                d.code,
+                d.code.as_str(),
                 d.message
             );
             tried += 1;

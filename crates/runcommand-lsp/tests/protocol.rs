@@ -186,7 +186,7 @@ fn expected(path: &str, text: &str, utf8: bool) -> Vec<Value> {
         .iter()
         .map(|d| {
             json!({
-                "code": d.code,
+                "code": d.code.as_str(),
                 "message": d.message,
                 "severity": match d.severity {
                     runcommand_rules::Severity::Error => 1,

@@ -14,6 +14,7 @@
 //!
 //! [`crate::Engine::finish`] feeds it one report at a time.
 
+use runcommand_catalog::code;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -154,7 +155,7 @@ impl CrossIndex {
                 Some(f) => {
                     let related = self.related(f, id, u.span.len(), "the token is first used");
                     let mut d = Diagnostic::new(
-                        "IdempotentParameterMismatch",
+                        code::IDEMPOTENT_PARAMETER_MISMATCH,
                         u.span.clone(),
                         "this ClientToken is already used by an earlier request with different parameters; the API rejects the later call",
                     )
@@ -186,7 +187,7 @@ impl CrossIndex {
                         "a command with this name is first saved",
                     );
                     let mut d = Diagnostic::new(
-                        "Lint.DuplicateSavedCommand",
+                        code::LINT_DUPLICATE_SAVED_COMMAND,
                         s.span.clone(),
                         "an earlier request in this run already saves a command with this Name in this region (KeepCommand: true)",
                     )

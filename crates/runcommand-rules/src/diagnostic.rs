@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-pub use runcommand_catalog::Severity;
+pub use runcommand_catalog::{Code, Severity};
 
 /// A suggested edit that fixes a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub struct Related {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// The catalogue code.
-    pub code: &'static str,
+    pub code: Code,
     /// The severity (the code's default unless a rule or configuration says otherwise).
     pub severity: Severity,
     /// 0-based index of the request in its file.
@@ -63,12 +63,8 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A finding with the code's default severity.
-    pub fn new(code: &'static str, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
-        let severity = runcommand_catalog::code(code).map_or(Severity::Error, |c| c.severity);
-        debug_assert!(
-            runcommand_catalog::code(code).is_some(),
-            "code {code} is not in the catalogue"
-        );
+    pub fn new(code: Code, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        let severity = code.info().severity;
         Diagnostic {
             code,
             severity,
@@ -143,6 +139,6 @@ impl Diagnostic {
 
     /// The HTTP status of the code, for documented codes.
     pub fn http_status(&self) -> Option<u16> {
-        runcommand_catalog::code(self.code).and_then(|c| c.http_status)
+        self.code.info().http_status
     }
 }

@@ -13,6 +13,7 @@
 //!   path order with the run's [`CrossIndex`] (cross-request checks between sources,
 //!   suppressions, configuration).
 
+use runcommand_catalog::code;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -93,7 +94,7 @@ pub struct Fixed {
     /// Whether `text` differs from the original.
     pub changed: bool,
     /// The findings fixed, in order: code and the fix's title.
-    pub applied: Vec<(&'static str, String)>,
+    pub applied: Vec<(runcommand_catalog::Code, String)>,
     /// Fixes were found but their result did not parse (or the file does not parse): the text
     /// of the last good round is kept.
     pub refused: bool,
@@ -153,10 +154,12 @@ impl Engine {
     ) -> Fixed {
         let broken = |r: &FileReport| {
             r.diagnostics.iter().any(|d| {
-                matches!(
-                    d.code,
-                    "Lint.Syntax" | "Lint.Encoding" | "Lint.InternalError"
-                )
+                [
+                    code::LINT_SYNTAX,
+                    code::LINT_ENCODING,
+                    code::LINT_INTERNAL_ERROR,
+                ]
+                .contains(&d.code)
             })
         };
         let check = |bytes: Vec<u8>| {
@@ -215,10 +218,10 @@ impl Engine {
                 format,
                 content,
             } => match content {
-                Content::Unreadable(why) => FileReport::failed(path, "Lint.Io", why.clone()),
+                Content::Unreadable(why) => FileReport::failed(path, code::LINT_IO, why.clone()),
                 Content::TooLarge(size) => FileReport::failed(
                     path,
-                    "Lint.FileTooLarge",
+                    code::LINT_FILE_TOO_LARGE,
                     format!("the file is {size} bytes, above the size cap; it was not read"),
                 ),
                 Content::Bytes(bytes) => guarded(path, || {
@@ -248,9 +251,11 @@ impl Engine {
             return;
         };
         let path = runcommand_config::absolute(Path::new(&report.path));
-        report.diagnostics.retain(|d| config.enabled(d.code, &path));
+        report
+            .diagnostics
+            .retain(|d| config.enabled(d.code.as_str(), &path));
         for d in &mut report.diagnostics {
-            if let Some(s) = config.severity_of(d.code) {
+            if let Some(s) = config.severity_of(d.code.as_str()) {
                 d.severity = s;
             }
         }

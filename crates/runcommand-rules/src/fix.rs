@@ -282,7 +282,12 @@ mod tests {
     #[test]
     fn overlapping_fixes_wait_for_the_next_pass() {
         let fix = |span: Range<usize>, r: &str, safe: bool| {
-            Diagnostic::new("Lint.UnknownParameter", span.clone(), "x").fix(Fix {
+            Diagnostic::new(
+                runcommand_catalog::code::LINT_UNKNOWN_PARAMETER,
+                span.clone(),
+                "x",
+            )
+            .fix(Fix {
                 title: "t".into(),
                 span,
                 replacement: r.into(),

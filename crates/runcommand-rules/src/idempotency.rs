@@ -23,8 +23,8 @@ use std::ops::Range;
 use runcommand_catalog::param;
 use runcommand_document::{Node, ScalarKind, Value};
 
+use crate::request::parameters::{Read, read};
 use crate::request::{PValue, Request};
-use crate::rules::parameters::{Read, read};
 
 /// One request's use of a `ClientToken`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -30,12 +30,13 @@ mod saved_command;
 mod suggest;
 pub mod suppression;
 
+use runcommand_catalog::code;
 use std::ops::Range;
 
 use runcommand_document::{Format, LineIndex, LoadErrorKind, LoadOptions, Node, Value};
 
 pub use cross::CrossIndex;
-pub use diagnostic::{Diagnostic, Fix, Related, Severity};
+pub use diagnostic::{Code, Diagnostic, Fix, Related, Severity};
 pub use engine::{Context, Engine, Settings, Source};
 pub use idempotency::TokenUse;
 pub use saved_command::SavedUse;
@@ -90,7 +91,7 @@ impl FileReport {
     }
 
     /// A report for a file that could not be read or checked at all.
-    pub fn failed(path: &str, code: &'static str, message: String) -> FileReport {
+    pub fn failed(path: &str, code: Code, message: String) -> FileReport {
         FileReport {
             diagnostics: vec![Diagnostic::new(code, 0..0, message)],
             looks_like_request: true,
@@ -173,8 +174,8 @@ pub fn parse_only(path: &str, bytes: &[u8], format: Format) -> FileReport {
 fn load_error(loaded: &runcommand_document::LoadedFile) -> Option<Diagnostic> {
     let e = loaded.error.as_ref()?;
     let code = match e.kind {
-        LoadErrorKind::Encoding => "Lint.Encoding",
-        LoadErrorKind::Syntax => "Lint.Syntax",
+        LoadErrorKind::Encoding => code::LINT_ENCODING,
+        LoadErrorKind::Syntax => code::LINT_SYNTAX,
     };
     Some(Diagnostic::new(
         code,
@@ -256,7 +257,7 @@ pub(crate) fn check_loaded(
         diagnostics.push(d);
     } else if requests == 0 && !saw_template && mode == Mode::File {
         diagnostics.push(
-            Diagnostic::new("Lint.EmptyDocument", 0..0, "the file holds no request").help(
+            Diagnostic::new(code::LINT_EMPTY_DOCUMENT, 0..0, "the file holds no request").help(
                 "a request is a mapping of RunCommand parameters, e.g. `RegionId: cn-hangzhou`",
             ),
         );
@@ -492,7 +493,7 @@ pub fn guarded(path: &str, f: impl FnOnce() -> FileReport) -> FileReport {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
         FileReport::failed(
             path,
-            "Lint.InternalError",
+            code::LINT_INTERNAL_ERROR,
             "runcommand-lint failed while checking this file (a bug: please report it with the file)".into(),
         )
     })
@@ -506,7 +507,7 @@ mod tests {
         check_bytes("t.yaml", src.as_bytes(), Format::Yaml)
             .diagnostics
             .iter()
-            .map(|d| d.code)
+            .map(|d| d.code.as_str())
             .collect()
     }
 
@@ -614,7 +615,7 @@ mod tests {
             Format::Yaml,
         );
         let d = &r.diagnostics[0];
-        assert_eq!(d.code, "Lint.UnknownParameter");
+        assert_eq!(d.code.as_str(), "Lint.UnknownParameter");
         assert_eq!(d.help.as_deref(), Some("did you mean `Timeout`?"));
         assert_eq!(
             d.fix.as_ref().map(|f| f.replacement.as_str()),

@@ -56,6 +56,7 @@
 //! `Lint.OosParameterCollision` (warning, at the key of `parameters`): OOS substitutes the template
 //! value first, so the Cloud Assistant parameter is never used.
 
+use runcommand_catalog::{Code, code};
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -65,6 +66,7 @@ use runcommand_document::{Entry, Node, Scalar, ScalarKind, Style, Value, source_
 use runcommand_template::{BuiltIn, name_key};
 
 use crate::diagnostic::{Diagnostic, Fix};
+use crate::request::oos_names::{OOS_BUILTINS, OosNames};
 use crate::{Context, request, suggest::did_you_mean};
 
 /// The properties of `ACS::ECS::RunCommand` as Alibaba's published action template defines them,
@@ -95,30 +97,6 @@ pub const LONG_TIME_PROPERTIES: &[(&str, Option<&str>)] =
         None => RUN_COMMAND_PROPERTIES,
     };
 
-/// OOS built-in expressions (resolved by OOS, never by Cloud Assistant). OOS publishes no complete
-/// list: these are the names its documentation and Alibaba's own templates use. Matched ignoring
-/// ASCII case (Alibaba's public templates write `{{ Acs::CurrentDate }}`).
-pub const OOS_BUILTINS: &[&str] = &[
-    "ACS::RegionId",
-    "ACS::AccountId",
-    "ACS::ExecutionId",
-    "ACS::TaskExecutionId",
-    "ACS::TaskLoopItem",
-    "ACS::TaskName",
-    "ACS::TemplateName",
-    "ACS::TemplateVersion",
-    "ACS::ParentExecutionId",
-    "ACS::OOSUtilVersion",
-    "ACS::CurrentUTCTime",
-    "ACS::CurrentDate",
-    "ACS::ExecuteUser",
-];
-
-/// Whether `name` is an OOS built-in (ignoring ASCII case).
-fn is_oos_builtin(name: &str) -> bool {
-    OOS_BUILTINS.iter().any(|b| b.eq_ignore_ascii_case(name))
-}
-
 /// List parameters of RunCommand that `ACS::ExecuteAPI` passes under their plural name, as the
 /// built-in `ACS::ECS::RunCommand` action does (`InstanceIds: [...]`).
 const PLURALS: &[(&str, &str)] = &[
@@ -132,45 +110,21 @@ const WRAPPED_TYPES: &[&str] = &["RunPythonScript", "RunPerlScript"];
 
 /// Findings that say something is missing, with the parameters whose unknown value holds them
 /// back.
-const ABSENCE: &[(&str, &[&str])] = &[
-    ("MissingParam.InstanceId", &["InstanceId", "ResourceTag"]),
-    ("MissingParam.Frequency", &["Frequency"]),
-    ("WindowsPasswordName.Missed", &["WindowsPasswordName"]),
-    ("Parameter.Disabled", &["EnableParameter"]),
-    ("Lint.TemplateNotEnabled", &["EnableParameter"]),
-    ("Lint.ParameterNotProvided", &["Parameters"]),
+const ABSENCE: &[(Code, &[&str])] = &[
     (
-        "Parameter.NotMatched",
+        code::MISSING_PARAM_INSTANCE_ID,
+        &["InstanceId", "ResourceTag"],
+    ),
+    (code::MISSING_PARAM_FREQUENCY, &["Frequency"]),
+    (code::WINDOWS_PASSWORD_NAME_MISSED, &["WindowsPasswordName"]),
+    (code::PARAMETER_DISABLED, &["EnableParameter"]),
+    (code::LINT_TEMPLATE_NOT_ENABLED, &["EnableParameter"]),
+    (code::LINT_PARAMETER_NOT_PROVIDED, &["Parameters"]),
+    (
+        code::PARAMETER_NOT_MATCHED,
         &["CommandContent", "EnableParameter"],
     ),
 ];
-
-/// The names OOS resolves itself in a template.
-#[derive(Debug, Default)]
-pub struct OosNames {
-    params: BTreeSet<String>,
-    tasks: BTreeSet<String>,
-    /// Names in the current step's `commandContent` reported as `Lint.OosUnknownParameter`: no
-    /// Cloud Assistant parameter either, so the template rules leave them alone.
-    reported: std::cell::RefCell<BTreeSet<String>>,
-}
-
-impl OosNames {
-    /// Whether `{{ name }}` (trimmed) is an OOS expression: a template parameter, an OOS built-in
-    /// or a task output `task.output` (or a name of the step already reported as unknown to OOS).
-    pub fn owns(&self, name: &str) -> bool {
-        self.resolves(name) || self.reported.borrow().contains(name)
-    }
-
-    /// Whether OOS resolves `{{ name }}`.
-    fn resolves(&self, name: &str) -> bool {
-        self.params.contains(name)
-            || is_oos_builtin(name)
-            || name
-                .split_once('.')
-                .is_some_and(|(t, o)| !o.is_empty() && self.tasks.contains(t))
-    }
-}
 
 /// A template's parameters and names.
 struct Template<'a> {
@@ -509,7 +463,7 @@ fn check_step(
         if action && api == "InstanceId" && !matches!(value.value, Value::Scalar(_)) {
             out.push(
                 Diagnostic::new(
-                    "Lint.TypeMismatch",
+                    code::LINT_TYPE_MISMATCH,
                     value.span.clone(),
                     format!(
                         "`instanceId` of ACS::ECS::RunCommand must be one instance ID (a string), found {}",
@@ -563,8 +517,8 @@ fn check_step(
                 message: format!("the step takes the default of `{}` here", from.name),
             });
         }
-        let missing = d.code == "Lint.MissingParameter"
-            || (d.code == "MissingParam.InstanceId" && !has_instances);
+        let missing = d.code == code::LINT_MISSING_PARAMETER
+            || (d.code == code::MISSING_PARAM_INSTANCE_ID && !has_instances);
         if !missing {
             continue;
         }
@@ -574,7 +528,7 @@ fn check_step(
         if matches!(kind, Step::Action { .. })
             && let Some(h) = &mut d.help
         {
-            *h = if d.code == "MissingParam.InstanceId" {
+            *h = if d.code == code::MISSING_PARAM_INSTANCE_ID {
                 "add `instanceId: i-...` to the step's Properties".to_owned()
             } else {
                 format!("{h} to the step's Properties")
@@ -719,7 +673,7 @@ fn unknown_expression(names: &OosNames, name: &str, span: Range<usize>) -> Diagn
             "`{{{{ {name} }}}}` names no template parameter, OOS built-in or task output: OOS can never resolve it"
         )
     };
-    let mut d = Diagnostic::new("Lint.OosUnknownParameter", span.clone(), message);
+    let mut d = Diagnostic::new(code::LINT_OOS_UNKNOWN_PARAMETER, span.clone(), message);
     let candidates = names
         .params
         .iter()
@@ -830,7 +784,7 @@ fn rename_keys(s: &str, properties: &[(&'static str, Option<&'static str>)]) -> 
 /// Whether a finding about something missing is held back: `RegionId` (the template's region),
 /// or a parameter whose value is unknown until run time.
 fn held_back(d: &Diagnostic, unknown: &BTreeSet<String>) -> bool {
-    if d.code == "Lint.MissingParameter" {
+    if d.code == code::LINT_MISSING_PARAMETER {
         return d
             .parameter
             .as_deref()
@@ -851,7 +805,7 @@ fn unknown_property(
     out: &mut Vec<Diagnostic>,
 ) {
     let mut d = Diagnostic::new(
-        "Lint.UnknownParameter",
+        code::LINT_UNKNOWN_PARAMETER,
         node.span.clone(),
         format!("`{key}` is not a property of {action}"),
     );
@@ -903,7 +857,7 @@ fn collisions(template: &Template<'_>, step: &Node, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let mut d = Diagnostic::new(
-            "Lint.OosParameterCollision",
+            code::LINT_OOS_PARAMETER_COLLISION,
             e.key.span.clone(),
             format!(
                 "`{k}` is both a template parameter and a Cloud Assistant parameter of this step: OOS replaces `{{{{ {k} }}}}` with the template's value before the command is sent, so this value is never used"
@@ -930,7 +884,13 @@ mod tests {
         let r = check_bytes("t.yaml", src.as_bytes(), Format::Yaml);
         r.diagnostics
             .iter()
-            .map(|d| (d.code, r.text[d.span.clone()].to_owned(), d.document))
+            .map(|d| {
+                (
+                    d.code.as_str(),
+                    r.text[d.span.clone()].to_owned(),
+                    d.document,
+                )
+            })
             .collect()
     }
 
@@ -1084,7 +1044,7 @@ mod tests {
         }
         let r = check_bytes("t.yaml", src.as_bytes(), Format::Yaml);
         assert_eq!(r.requests, 40);
-        let codes: Vec<_> = r.diagnostics.iter().map(|d| d.code).collect();
+        let codes: Vec<_> = r.diagnostics.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(codes, vec!["CmdContent.ExceedLimit"]);
     }
 
@@ -1181,7 +1141,7 @@ mod tests {
         );
         let r = check_bytes("t.yaml", src.as_bytes(), Format::Yaml);
         let d = &r.diagnostics[0];
-        assert_eq!(d.code, "Lint.LooksBase64Encoded");
+        assert_eq!(d.code.as_str(), "Lint.LooksBase64Encoded");
         assert!(d.fix.is_none());
         let help = d.help.as_deref().unwrap_or("");
         assert!(
@@ -1198,7 +1158,14 @@ mod tests {
         let found: Vec<_> = r
             .diagnostics
             .iter()
-            .map(|d| (d.code, d.severity, &r.text[d.span.clone()], d.help.clone()))
+            .map(|d| {
+                (
+                    d.code.as_str(),
+                    d.severity,
+                    &r.text[d.span.clone()],
+                    d.help.clone(),
+                )
+            })
             .collect();
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].0, "Lint.OosUnknownParameter");

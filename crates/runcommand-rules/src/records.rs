@@ -82,7 +82,7 @@ mod tests {
         let codes = r
             .diagnostics
             .iter()
-            .map(|d| (d.code, r.position(d.span.start).line))
+            .map(|d| (d.code.as_str(), r.position(d.span.start).line))
             .collect();
         (codes, r.requests, r.looks_like_request)
     }
@@ -104,7 +104,7 @@ mod tests {
         let flat = r#"{"eventId": "e1", "eventName": "RunCommand", "serviceName": "Ecs", "acsRegion": "cn-hangzhou", "requestParameters": {"RegionId": "cn-hangzhou", "Type": "RunShellScript", "CommandContent": "echo hi", "InstanceId.1": "i-bp185dy2o3o6neg1234", "Timeout": "3"}}"#;
         let r = check_line("log.jsonl", flat.as_bytes(), 3, &crate::Context::now());
         assert_eq!(r.requests, 1);
-        let d: Vec<_> = r.diagnostics.iter().map(|d| d.code).collect();
+        let d: Vec<_> = r.diagnostics.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(d, vec!["Lint.TimeoutTooShort"]);
         // The finding points into requestParameters, at the Timeout value.
         let span = r.diagnostics[0].span.clone();

@@ -21,6 +21,7 @@
 //! and the trees) and applied by [`crate::apply_suppressions`] in [`crate::Engine::finish`],
 //! once every finding is known, after the cross-request pass.
 
+use runcommand_catalog::{Code, code};
 use std::ops::Range;
 
 use runcommand_document::{LoadedFile, Node, Value};
@@ -32,7 +33,10 @@ use crate::suggest::did_you_mean;
 pub const MARKER: &str = "runcommand-lint:";
 
 /// The codes the suppression pass itself reports (never suppressed by comments).
-const OWN_CODES: [&str; 2] = ["Lint.InvalidSuppression", "Lint.UnusedSuppression"];
+const OWN_CODES: [Code; 2] = [
+    code::LINT_INVALID_SUPPRESSION,
+    code::LINT_UNUSED_SUPPRESSION,
+];
 
 /// One suppression comment of a file, read and located; opaque outside the engine.
 #[derive(Clone, Debug)]
@@ -324,7 +328,7 @@ pub(crate) fn apply(suppressions: &mut [Suppression], diagnostics: &mut Vec<Diag
             if !applies {
                 continue;
             }
-            if let Some(listed) = codes.iter_mut().find(|l| l.code == d.code) {
+            if let Some(listed) = codes.iter_mut().find(|l| d.code == l.code.as_str()) {
                 listed.used = true;
                 return false;
             }
@@ -336,7 +340,7 @@ pub(crate) fn apply(suppressions: &mut [Suppression], diagnostics: &mut Vec<Diag
         match &s.kind {
             Kind::Invalid(why) => {
                 let mut d = Diagnostic::new(
-                    "Lint.InvalidSuppression",
+                    code::LINT_INVALID_SUPPRESSION,
                     s.comment.clone(),
                     format!("invalid suppression comment: {why}"),
                 )
@@ -352,7 +356,7 @@ pub(crate) fn apply(suppressions: &mut [Suppression], diagnostics: &mut Vec<Diag
                             None => "`runcommand-lint rules` lists the codes".to_owned(),
                         };
                         Diagnostic::new(
-                            "Lint.UnusedSuppression",
+                            code::LINT_UNUSED_SUPPRESSION,
                             l.span.clone(),
                             format!(
                                 "`{}` is not a runcommand-lint code, so it suppresses nothing",
@@ -369,7 +373,7 @@ pub(crate) fn apply(suppressions: &mut [Suppression], diagnostics: &mut Vec<Diag
                             "where it applies"
                         };
                         Diagnostic::new(
-                            "Lint.UnusedSuppression",
+                            code::LINT_UNUSED_SUPPRESSION,
                             l.span.clone(),
                             format!(
                                 "no `{}` finding {place}: the suppression does nothing",
@@ -431,7 +435,7 @@ mod tests {
         let r = crate::check_bytes("t.yaml", src.as_bytes(), runcommand_document::Format::Yaml);
         r.diagnostics
             .iter()
-            .map(|d| (d.code, r.position(d.span.start).line))
+            .map(|d| (d.code.as_str(), r.position(d.span.start).line))
             .collect()
     }
 
@@ -503,7 +507,11 @@ mod tests {
                 .as_bytes(),
             runcommand_document::Format::Yaml,
         );
-        let codes: Vec<_> = r.diagnostics.iter().map(|d| (d.code, d.document)).collect();
+        let codes: Vec<_> = r
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.as_str(), d.document))
+            .collect();
         assert!(codes.contains(&("Lint.UnusedSuppression", 1)), "{codes:?}");
     }
 
@@ -531,7 +539,7 @@ mod tests {
         let r = crate::check_bytes("t.yaml", src.as_bytes(), runcommand_document::Format::Yaml);
         assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
         let d = &r.diagnostics[0];
-        assert_eq!(d.code, "Lint.UnusedSuppression");
+        assert_eq!(d.code.as_str(), "Lint.UnusedSuppression");
         assert_eq!(&r.text[d.span.clone()], "Lint.TimeoutTooShrt");
         assert_eq!(
             d.help.as_deref(),
@@ -580,7 +588,7 @@ mod tests {
         let all: Vec<_> = reports
             .iter()
             .flat_map(|r| &r.diagnostics)
-            .map(|d| d.code)
+            .map(|d| d.code.as_str())
             .collect();
         assert!(all.is_empty(), "{all:?}");
         let b2 = b.replace("# runcommand", "# x");
@@ -588,7 +596,7 @@ mod tests {
         let all: Vec<_> = reports
             .iter()
             .flat_map(|r| &r.diagnostics)
-            .map(|d| d.code)
+            .map(|d| d.code.as_str())
             .collect();
         assert_eq!(all, vec!["IdempotentParameterMismatch"]);
     }

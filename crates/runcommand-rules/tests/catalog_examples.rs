@@ -20,7 +20,7 @@ fn findings(src: &str) -> Vec<(&'static str, Severity, String)> {
     check_bytes("example.yaml", src.as_bytes(), Format::Yaml)
         .diagnostics
         .into_iter()
-        .map(|d| (d.code, d.severity, d.message))
+        .map(|d| (d.code.as_str(), d.severity, d.message))
         .collect()
 }
 

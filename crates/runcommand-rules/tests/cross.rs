@@ -24,7 +24,10 @@ fn saved(name: &str, region: &str, keep: bool, extra: &str) -> String {
 }
 
 fn codes(r: &FileReport) -> Vec<(&'static str, usize)> {
-    r.diagnostics.iter().map(|d| (d.code, d.document)).collect()
+    r.diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.document))
+        .collect()
 }
 
 #[test]

@@ -181,7 +181,7 @@ proptest! {
         let mut got: Vec<String> = r
             .diagnostics
             .iter()
-            .filter(|d| CODES.contains(&d.code))
+            .filter(|d| CODES.contains(&d.code.as_str()))
             .map(|d| {
                 assert!(d.span.start >= content_start, "{d:?}");
                 src[d.span.clone()].to_owned()

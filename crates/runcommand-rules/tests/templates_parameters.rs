@@ -18,7 +18,7 @@ fn found(src: &str, format: Format) -> Vec<(&'static str, String)> {
     let r = check_bytes("t", src.as_bytes(), format);
     r.diagnostics
         .iter()
-        .map(|d| (d.code, r.text[d.span.clone()].to_owned()))
+        .map(|d| (d.code.as_str(), r.text[d.span.clone()].to_owned()))
         .collect()
 }
 
@@ -359,7 +359,11 @@ fn client_token_reuse_within_a_file() {
     );
     let src = format!("{REQ_A}---\n{REQ_B}---\n{REQ_B}");
     let r = check_bytes("t", src.as_bytes(), Format::Yaml);
-    let d: Vec<_> = r.diagnostics.iter().map(|d| (d.code, d.document)).collect();
+    let d: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.document))
+        .collect();
     assert_eq!(
         d,
         vec![

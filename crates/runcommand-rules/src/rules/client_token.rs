@@ -3,6 +3,7 @@
 //! past the limit. Reuse across requests (`IdempotentParameterMismatch`) is a cross-request check
 //! done by the templating/idempotency issue.
 
+use runcommand_catalog::code;
 use runcommand_catalog::param;
 
 use super::{Rule, map};
@@ -12,7 +13,7 @@ use crate::request::Request;
 
 pub(super) const RULE: Rule = Rule {
     name: "client-token",
-    codes: &["InvalidClientToken.Malformed"],
+    codes: &[code::INVALID_CLIENT_TOKEN_MALFORMED],
     check,
 };
 
@@ -24,7 +25,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let Some((i, c)) = t.value.char_indices().find(|(_, c)| !c.is_ascii()) {
         out.push(
             Diagnostic::new(
-                "InvalidClientToken.Malformed",
+                code::INVALID_CLIENT_TOKEN_MALFORMED,
                 map(req, &t, i..i + c.len_utf8()),
                 format!("ClientToken may hold only ASCII characters; `{c}` is not ASCII"),
             )
@@ -37,7 +38,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if n > max {
         out.push(
             Diagnostic::new(
-                "InvalidClientToken.Malformed",
+                code::INVALID_CLIENT_TOKEN_MALFORMED,
                 map(req, &t, max..n),
                 format!("ClientToken is {n} characters long; at most {max} are allowed"),
             )

@@ -19,23 +19,24 @@
 //!   `Lint.ContainerShebangIgnored` (warning) on that line.
 //! - `Username` and `WorkingDir` → `Lint.IgnoredInContainer` (warning) on each key.
 
+use runcommand_catalog::code;
 use runcommand_catalog::param;
 use runcommand_container::{ContainerErrorKind, check_container_id, check_container_name, shebang};
 
-use super::content::script;
 use super::{Rule, map};
 use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use crate::request::script::script;
 
 pub(super) const RULE: Rule = Rule {
     name: "containers",
     codes: &[
-        "InvalidContainerId.Malformed",
-        "InvalidContainerName.Malformed",
-        "Lint.ContainerRequiresShell",
-        "Lint.ContainerShebangIgnored",
-        "Lint.IgnoredInContainer",
+        code::INVALID_CONTAINER_ID_MALFORMED,
+        code::INVALID_CONTAINER_NAME_MALFORMED,
+        code::LINT_CONTAINER_REQUIRES_SHELL,
+        code::LINT_CONTAINER_SHEBANG_IGNORED,
+        code::LINT_IGNORED_IN_CONTAINER,
     ],
     check,
 };
@@ -51,7 +52,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             map(req, &id, e.span.clone())
         };
-        let mut d = Diagnostic::new("InvalidContainerId.Malformed", span, e.message)
+        let mut d = Diagnostic::new(code::INVALID_CONTAINER_ID_MALFORMED, span, e.message)
                 .param("ContainerId")
                 .help("give the full 64-character ID, e.g. from `docker inspect --format '{{.Id}}' NAME`, optionally prefixed by docker://, containerd:// or cri-o://");
         // Evidence rule: the reference documents 64 hexadecimal characters, not their case.
@@ -68,7 +69,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             map(req, &name, e.span.clone())
         };
-        let mut d = Diagnostic::new("InvalidContainerName.Malformed", span, e.message)
+        let mut d = Diagnostic::new(code::INVALID_CONTAINER_NAME_MALFORMED, span, e.message)
                 .param("ContainerName")
                 .help("container names are letters, digits, `_`, `.` and `-`, starting with a letter or digit (an optional leading `/`)");
         // Evidence rule: the pattern is the agent's; no source gives a length.
@@ -86,7 +87,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     {
         out.push(
             Diagnostic::new(
-                "Lint.ContainerRequiresShell",
+                code::LINT_CONTAINER_REQUIRES_SHELL,
                 ty.span(),
                 format!(
                     "commands in a container run only as shell scripts, but Type is {}",
@@ -102,7 +103,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     {
         out.push(
             Diagnostic::new(
-                "Lint.ContainerShebangIgnored",
+                code::LINT_CONTAINER_SHEBANG_IGNORED,
                 s.span(req, line),
                 "the `#!` interpreter line is ignored in a container: the script runs as a shell script",
             )
@@ -114,7 +115,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(p) = req.get(key) {
             out.push(
                 Diagnostic::new(
-                    "Lint.IgnoredInContainer",
+                    code::LINT_IGNORED_IN_CONTAINER,
                     p.key_span.clone(),
                     format!("{key} is ignored in a container: the command runs as the container's default user in its default working directory"),
                 )

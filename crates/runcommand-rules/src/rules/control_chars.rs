@@ -8,27 +8,28 @@ use super::{Rule, map};
 use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use runcommand_catalog::{Code, code};
 use runcommand_catalog::{ParamId, param};
 
 pub(super) const RULE: Rule = Rule {
     name: "control-characters",
     codes: &[
-        "InvalidParameterCharacter.CommandName",
-        "InvalidParameterCharacter.CommandDescription",
-        "InvalidParameterCharacter.CommandWorkingDir",
+        code::INVALID_PARAMETER_CHARACTER_COMMAND_NAME,
+        code::INVALID_PARAMETER_CHARACTER_COMMAND_DESCRIPTION,
+        code::INVALID_PARAMETER_CHARACTER_COMMAND_WORKING_DIR,
     ],
     check,
 };
 
-const CHECKED: &[(ParamId, &str)] = &[
-    (param::NAME, "InvalidParameterCharacter.CommandName"),
+const CHECKED: &[(ParamId, Code)] = &[
+    (param::NAME, code::INVALID_PARAMETER_CHARACTER_COMMAND_NAME),
     (
         param::DESCRIPTION,
-        "InvalidParameterCharacter.CommandDescription",
+        code::INVALID_PARAMETER_CHARACTER_COMMAND_DESCRIPTION,
     ),
     (
         param::WORKING_DIR,
-        "InvalidParameterCharacter.CommandWorkingDir",
+        code::INVALID_PARAMETER_CHARACTER_COMMAND_WORKING_DIR,
     ),
 ];
 

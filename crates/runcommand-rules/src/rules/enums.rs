@@ -9,24 +9,31 @@ use crate::Context;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::request::Request;
 use crate::suggest::did_you_mean;
+use runcommand_catalog::{Code, code};
 use runcommand_catalog::{ParamId, param};
 
 pub(super) const RULE: Rule = Rule {
     name: "enumerations",
     codes: &[
-        "InvalidCmdType.NotFound",
-        "InvalidRepeatMode.NotFound",
-        "InvalidTerminationMode.NotFound",
-        "Lint.ContentEncodingFallback",
+        code::INVALID_CMD_TYPE_NOT_FOUND,
+        code::INVALID_REPEAT_MODE_NOT_FOUND,
+        code::INVALID_TERMINATION_MODE_NOT_FOUND,
+        code::LINT_CONTENT_ENCODING_FALLBACK,
     ],
     check,
 };
 
-const CHECKED: &[(ParamId, &str)] = &[
-    (param::TYPE, "InvalidCmdType.NotFound"),
-    (param::REPEAT_MODE, "InvalidRepeatMode.NotFound"),
-    (param::TERMINATION_MODE, "InvalidTerminationMode.NotFound"),
-    (param::CONTENT_ENCODING, "Lint.ContentEncodingFallback"),
+const CHECKED: &[(ParamId, Code)] = &[
+    (param::TYPE, code::INVALID_CMD_TYPE_NOT_FOUND),
+    (param::REPEAT_MODE, code::INVALID_REPEAT_MODE_NOT_FOUND),
+    (
+        param::TERMINATION_MODE,
+        code::INVALID_TERMINATION_MODE_NOT_FOUND,
+    ),
+    (
+        param::CONTENT_ENCODING,
+        code::LINT_CONTENT_ENCODING_FALLBACK,
+    ),
 ];
 
 fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {

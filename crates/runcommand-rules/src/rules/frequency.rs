@@ -28,6 +28,7 @@
 //! changes a finding.
 
 use chrono::{DateTime, Utc};
+use runcommand_catalog::code;
 use runcommand_catalog::limits::{
     CRON_MIN_GAP_SECONDS, RATE_MAX_SECONDS, RATE_MIN_SECONDS, TIMEOUT_DEFAULT,
 };
@@ -42,10 +43,10 @@ use crate::request::{Request, Text};
 pub(super) const RULE: Rule = Rule {
     name: "frequency",
     codes: &[
-        "InvalidParam.Frequency",
-        "Lint.ScheduleExpired",
-        "Lint.CronDayConflict",
-        "Lint.AgentVersion",
+        code::INVALID_PARAM_FREQUENCY,
+        code::LINT_SCHEDULE_EXPIRED,
+        code::LINT_CRON_DAY_CONFLICT,
+        code::LINT_AGENT_VERSION,
     ],
     check,
 };
@@ -81,9 +82,12 @@ pub fn check_expression(
         Ok(f) => f,
         Err(errors) => {
             for e in errors {
-                let mut d =
-                    Diagnostic::new("InvalidParam.Frequency", e.span.clone(), e.message.clone())
-                        .param("Frequency");
+                let mut d = Diagnostic::new(
+                    code::INVALID_PARAM_FREQUENCY,
+                    e.span.clone(),
+                    e.message.clone(),
+                )
+                .param("Frequency");
                 if e.inferred {
                     d = d.inferred();
                 }
@@ -117,7 +121,7 @@ pub fn check_expression(
             if secs < min || secs > max {
                 out.push(
                     Diagnostic::new(
-                        "InvalidParam.Frequency",
+                        code::INVALID_PARAM_FREQUENCY,
                         r.span.clone(),
                         format!(
                             "a rate interval must be between 60 seconds and 7 days, found {}",
@@ -129,7 +133,7 @@ pub fn check_expression(
             } else if secs <= timeout_secs {
                 out.push(
                     Diagnostic::new(
-                        "InvalidParam.Frequency",
+                        code::INVALID_PARAM_FREQUENCY,
                         r.span.clone(),
                         format!(
                             "the rate interval ({}) must be longer than Timeout ({})",
@@ -146,7 +150,7 @@ pub fn check_expression(
             if a.instant <= now {
                 out.push(
                     Diagnostic::new(
-                        "Lint.ScheduleExpired",
+                        code::LINT_SCHEDULE_EXPIRED,
                         a.span.clone(),
                         format!(
                             "this time ({} UTC) has passed: the task will never run",
@@ -161,7 +165,7 @@ pub fn check_expression(
             if let Some(span) = c.day_conflict() {
                 out.push(
                     Diagnostic::new(
-                        "Lint.CronDayConflict",
+                        code::LINT_CRON_DAY_CONFLICT,
                         span,
                         "both day-of-month and day-of-week are restricted: the task fires on days matching either",
                     )
@@ -172,7 +176,7 @@ pub fn check_expression(
             if !f.has_future_firing(now) {
                 out.push(
                     Diagnostic::new(
-                        "InvalidParam.Frequency",
+                        code::INVALID_PARAM_FREQUENCY,
                         whole.clone(),
                         "this cron expression never fires again (searched up to the end of 2099)",
                     )
@@ -191,7 +195,7 @@ pub fn check_expression(
                     };
                     out.push(
                         Diagnostic::new(
-                            "InvalidParam.Frequency",
+                            code::INVALID_PARAM_FREQUENCY,
                             whole.clone(),
                             format!(
                                 "firings can be {} apart; the interval must be at least {why}",
@@ -216,7 +220,7 @@ pub fn check_expression(
         };
         out.push(
             Diagnostic::new(
-                "Lint.AgentVersion",
+                code::LINT_AGENT_VERSION,
                 whole,
                 format!(
                     "this schedule uses {what}, which needs the Cloud Assistant agent 2.2.3.282 (Linux) / 2.1.3.282 (Windows) or later"
@@ -327,7 +331,7 @@ mod tests {
         check_expression(expr, timeout, now)
             .1
             .into_iter()
-            .map(|d| (d.code, d.span))
+            .map(|d| (d.code.as_str(), d.span))
             .collect()
     }
 

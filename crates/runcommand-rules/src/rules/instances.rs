@@ -8,6 +8,7 @@
 //!   the prefix → the same code as a warning (evidence rule: only OOS actions declare 30);
 //! - a repeated ID → `Lint.DuplicateInstanceId` (warning), on the repetition.
 
+use runcommand_catalog::code;
 use std::collections::HashMap;
 
 use runcommand_catalog::limits::{INSTANCE_ID_SUFFIX_MAX, INSTANCE_IDS_MAX};
@@ -21,11 +22,11 @@ use crate::request::{PValue, Request};
 pub(super) const RULE: Rule = Rule {
     name: "instances",
     codes: &[
-        "InvalidResourceTag.ConflictWithInstanceIds",
-        "MissingParam.InstanceId",
-        "InstanceIds.ExceedLimit",
-        "InvalidInstance.NotFound",
-        "Lint.DuplicateInstanceId",
+        code::INVALID_RESOURCE_TAG_CONFLICT_WITH_INSTANCE_IDS,
+        code::MISSING_PARAM_INSTANCE_ID,
+        code::INSTANCE_IDS_EXCEED_LIMIT,
+        code::INVALID_INSTANCE_NOT_FOUND,
+        code::LINT_DUPLICATE_INSTANCE_ID,
     ],
     check,
 };
@@ -98,7 +99,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     {
         {
             let mut d = Diagnostic::new(
-                "InvalidResourceTag.ConflictWithInstanceIds",
+                code::INVALID_RESOURCE_TAG_CONFLICT_WITH_INSTANCE_IDS,
                 rt.key_span.clone(),
                 "ResourceTag and InstanceId cannot both be given",
             )
@@ -119,7 +120,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::new(
-                "MissingParam.InstanceId",
+                code::MISSING_PARAM_INSTANCE_ID,
                 span,
                 "no instance is selected: give InstanceId (1 to 100 IDs) or ResourceTag",
             )
@@ -131,7 +132,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(extra) = ids.get(max) {
         out.push(
             Diagnostic::new(
-                "InstanceIds.ExceedLimit",
+                code::INSTANCE_IDS_EXCEED_LIMIT,
                 extra.span(),
                 format!(
                     "{} instance IDs are given; at most {max} are allowed per request",
@@ -149,7 +150,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (i, id) in ids.iter().enumerate() {
         if let Some((why, inferred)) = malformed(id.value) {
             let mut d = Diagnostic::new(
-                "InvalidInstance.NotFound",
+                code::INVALID_INSTANCE_NOT_FOUND,
                 id.span(),
                 format!("`{}` is not a valid instance ID: {why}", id.value),
             )
@@ -173,7 +174,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         if let Some(first) = first {
             let mut d = Diagnostic::new(
-                "Lint.DuplicateInstanceId",
+                code::LINT_DUPLICATE_INSTANCE_ID,
                 id.span(),
                 format!("instance `{}` is listed twice", id.value),
             )

@@ -9,29 +9,30 @@ use super::{Rule, map};
 use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use runcommand_catalog::{Code, code};
 use runcommand_catalog::{ParamId, param};
 
 pub(super) const RULE: Rule = Rule {
     name: "lengths",
     codes: &[
-        "CmdName.ExceedLimit",
-        "CmdDesc.ExceedLimit",
-        "InvalidParameter.WorkingDir",
-        "Username.ExceedLimit",
-        "WindowsPasswordName.ExceedLimit",
-        "InvalidLauncher.LengthLimitExceeded",
+        code::CMD_NAME_EXCEED_LIMIT,
+        code::CMD_DESC_EXCEED_LIMIT,
+        code::INVALID_PARAMETER_WORKING_DIR,
+        code::USERNAME_EXCEED_LIMIT,
+        code::WINDOWS_PASSWORD_NAME_EXCEED_LIMIT,
+        code::INVALID_LAUNCHER_LENGTH_LIMIT_EXCEEDED,
     ],
     check,
 };
 
-const CHARS: &[(ParamId, &str)] = &[
-    (param::NAME, "CmdName.ExceedLimit"),
-    (param::DESCRIPTION, "CmdDesc.ExceedLimit"),
-    (param::WORKING_DIR, "InvalidParameter.WorkingDir"),
-    (param::USERNAME, "Username.ExceedLimit"),
+const CHARS: &[(ParamId, Code)] = &[
+    (param::NAME, code::CMD_NAME_EXCEED_LIMIT),
+    (param::DESCRIPTION, code::CMD_DESC_EXCEED_LIMIT),
+    (param::WORKING_DIR, code::INVALID_PARAMETER_WORKING_DIR),
+    (param::USERNAME, code::USERNAME_EXCEED_LIMIT),
     (
         param::WINDOWS_PASSWORD_NAME,
-        "WindowsPasswordName.ExceedLimit",
+        code::WINDOWS_PASSWORD_NAME_EXCEED_LIMIT,
     ),
 ];
 
@@ -74,7 +75,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             out.push(
                 Diagnostic::new(
-                    "InvalidLauncher.LengthLimitExceeded",
+                    code::INVALID_LAUNCHER_LENGTH_LIMIT_EXCEEDED,
                     map(req, &text, cut..len),
                     format!("Launcher is {len} bytes long; at most {max} bytes (1 KB) are allowed"),
                 )

@@ -2,6 +2,7 @@
 //! which choices it makes where the sources are silent; the catalogue (`rules/codes.toml`) holds
 //! each code's user-facing documentation (`runcommand-lint explain CODE`).
 
+use runcommand_catalog::{Code, code};
 use std::ops::Range;
 
 use runcommand_document::source_map;
@@ -11,14 +12,14 @@ use crate::request::{Request, Text};
 
 mod client_token;
 mod containers;
-pub(crate) mod content;
+mod content;
 mod control_chars;
 mod enums;
 pub mod frequency;
 mod instances;
 mod lengths;
 mod oss;
-pub(crate) mod parameters;
+mod parameters;
 pub(crate) mod region;
 mod required;
 mod resource_group;
@@ -34,7 +35,7 @@ pub struct Rule {
     /// A short kebab-case name.
     pub name: &'static str,
     /// The codes it can emit.
-    pub codes: &'static [&'static str],
+    pub codes: &'static [runcommand_catalog::Code],
     /// Checks one request, in the context of its file (the time, the configuration's regions).
     pub check: fn(&Request<'_>, &crate::Context<'_>, &mut Vec<Diagnostic>),
 }
@@ -63,34 +64,35 @@ pub static RULES: &[Rule] = &[
 ];
 
 /// Codes emitted outside the per-request rules: by the loader, the request view and the engine.
-pub static STRUCTURAL_CODES: &[&str] = &[
-    "Lint.Syntax",
-    "Lint.Encoding",
-    "Lint.FileTooLarge",
-    "Lint.Io",
-    "Lint.InternalError",
-    "Lint.EmptyDocument",
-    "Lint.DuplicateKey",
-    "ParameterKey.Duplicate",
-    "Lint.UnknownParameter",
-    "Lint.TypeMismatch",
-    "Lint.MixedParameterForms",
-    "Lint.UnsupportedAction",
-    "Lint.NullValue",
+pub static STRUCTURAL_CODES: &[Code] = &[
+    code::LINT_SYNTAX,
+    code::LINT_ENCODING,
+    code::LINT_FILE_TOO_LARGE,
+    code::LINT_IO,
+    code::LINT_INTERNAL_ERROR,
+    code::LINT_EMPTY_DOCUMENT,
+    code::LINT_DUPLICATE_KEY,
+    code::PARAMETER_KEY_DUPLICATE,
+    code::LINT_UNKNOWN_PARAMETER,
+    code::LINT_TYPE_MISMATCH,
+    code::LINT_MIXED_PARAMETER_FORMS,
+    code::LINT_UNSUPPORTED_ACTION,
+    code::LINT_NULL_VALUE,
     // The cross-request pass (`cross`: `idempotency`, `saved_command`).
-    "IdempotentParameterMismatch",
-    "Lint.DuplicateSavedCommand",
+    code::IDEMPOTENT_PARAMETER_MISMATCH,
+    code::LINT_DUPLICATE_SAVED_COMMAND,
     // Suppression comments (`suppression`).
-    "Lint.InvalidSuppression",
-    "Lint.UnusedSuppression",
+    code::LINT_INVALID_SUPPRESSION,
+    code::LINT_UNUSED_SUPPRESSION,
     // OOS templates (`oos`).
-    "Lint.OosParameterCollision",
-    "Lint.OosUnknownParameter",
+    code::LINT_OOS_PARAMETER_COLLISION,
+    code::LINT_OOS_UNKNOWN_PARAMETER,
 ];
 
 /// Whether any part of the engine can emit `code` today.
 pub fn is_implemented(code: &str) -> bool {
-    STRUCTURAL_CODES.contains(&code) || RULES.iter().any(|r| r.codes.contains(&code))
+    STRUCTURAL_CODES.iter().any(|c| *c == code)
+        || RULES.iter().any(|r| r.codes.iter().any(|c| *c == code))
 }
 
 /// Maps a byte range of a string value to the file (through the scalar's source map).

@@ -15,6 +15,7 @@
 //! (mapped through the scalar's source map). Choice: an error with an empty span (no scheme at
 //! all, an empty bucket) underlines the whole value, which is what has to change.
 
+use runcommand_catalog::code;
 use runcommand_catalog::param;
 use runcommand_oss::{OssErrorKind, OssIssue, parse};
 
@@ -26,8 +27,8 @@ use crate::request::Request;
 pub(super) const RULE: Rule = Rule {
     name: "oss-output-delivery",
     codes: &[
-        "InvalidParameter.OssOutputDelivery",
-        "InvalidOssOutputDelivery.KeyPrefixMalformed",
+        code::INVALID_PARAMETER_OSS_OUTPUT_DELIVERY,
+        code::INVALID_OSS_OUTPUT_DELIVERY_KEY_PREFIX_MALFORMED,
     ],
     check,
 };
@@ -41,8 +42,10 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     };
     for e in errors {
         let code = match e.kind() {
-            OssErrorKind::InvalidDelivery => "InvalidParameter.OssOutputDelivery",
-            OssErrorKind::KeyPrefixMalformed => "InvalidOssOutputDelivery.KeyPrefixMalformed",
+            OssErrorKind::InvalidDelivery => code::INVALID_PARAMETER_OSS_OUTPUT_DELIVERY,
+            OssErrorKind::KeyPrefixMalformed => {
+                code::INVALID_OSS_OUTPUT_DELIVERY_KEY_PREFIX_MALFORMED
+            }
         };
         let span = if e.span.is_empty() {
             value.span()

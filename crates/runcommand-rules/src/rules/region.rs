@@ -9,11 +9,12 @@ use crate::Context;
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::request::Request;
 use crate::suggest::did_you_mean;
+use runcommand_catalog::code;
 use runcommand_catalog::param;
 
 pub(super) const RULE: Rule = Rule {
     name: "region",
-    codes: &["InvalidRegionId.NotFound"],
+    codes: &[code::INVALID_REGION_ID_NOT_FOUND],
     check,
 };
 
@@ -48,14 +49,14 @@ fn check(req: &Request<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let suggestion = did_you_mean(r.value.trim(), ids);
     let mut d = if well_formed(r.value) {
         Diagnostic::new(
-            "InvalidRegionId.NotFound",
+            code::INVALID_REGION_ID_NOT_FOUND,
             r.span(),
             format!("`{}` is not a known region", r.value),
         )
         .severity(Severity::Warning)
     } else {
         Diagnostic::new(
-            "InvalidRegionId.NotFound",
+            code::INVALID_REGION_ID_NOT_FOUND,
             r.span(),
             format!(
                 "`{}` is not a region ID (region IDs look like `cn-hangzhou`)",
@@ -101,7 +102,7 @@ mod tests {
                 .check(source, Some(&config))
                 .diagnostics
                 .iter()
-                .map(|d| d.code)
+                .map(|d| d.code.as_str())
                 .collect::<Vec<_>>()
         };
         assert_eq!(check(&[]), vec!["InvalidRegionId.NotFound"]);

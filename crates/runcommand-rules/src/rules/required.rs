@@ -8,11 +8,12 @@ use super::Rule;
 use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use runcommand_catalog::code;
 use runcommand_catalog::{ParamId, param};
 
 pub(super) const RULE: Rule = Rule {
     name: "required-parameters",
-    codes: &["Lint.MissingParameter"],
+    codes: &[code::LINT_MISSING_PARAMETER],
     check,
 };
 
@@ -32,7 +33,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::new(
-                "Lint.MissingParameter",
+                code::LINT_MISSING_PARAMETER,
                 span,
                 "`CommandContent` is empty: there is no command to run",
             )
@@ -46,7 +47,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let example = info.example.unwrap_or("...");
             out.push(
                 Diagnostic::new(
-                    "Lint.MissingParameter",
+                    code::LINT_MISSING_PARAMETER,
                     at.clone(),
                     format!("required parameter `{}` is missing", info.name),
                 )

@@ -7,11 +7,12 @@ use super::Rule;
 use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use runcommand_catalog::code;
 use runcommand_catalog::param;
 
 pub(super) const RULE: Rule = Rule {
     name: "resource-group",
-    codes: &["InvalidResourceGroup.NotFound"],
+    codes: &[code::INVALID_RESOURCE_GROUP_NOT_FOUND],
     check,
 };
 
@@ -27,7 +28,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !ok {
         out.push(
             Diagnostic::new(
-                "InvalidResourceGroup.NotFound",
+                code::INVALID_RESOURCE_GROUP_NOT_FOUND,
                 r.span(),
                 format!(
                     "`{}` does not look like a resource group ID (`rg-` followed by lowercase letters and digits, as in every documented example)",

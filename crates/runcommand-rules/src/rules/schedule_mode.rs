@@ -10,14 +10,15 @@ use super::Rule;
 use crate::Context;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::request::Request;
+use runcommand_catalog::code;
 use runcommand_catalog::param;
 
 pub(super) const RULE: Rule = Rule {
     name: "schedule-mode",
     codes: &[
-        "MissingParam.Frequency",
-        "Lint.FrequencyOverridesRepeatMode",
-        "Lint.DeprecatedParameter",
+        code::MISSING_PARAM_FREQUENCY,
+        code::LINT_FREQUENCY_OVERRIDES_REPEAT_MODE,
+        code::LINT_DEPRECATED_PARAMETER,
     ],
     check,
 };
@@ -34,7 +35,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 Diagnostic::new(
-                    "MissingParam.Frequency",
+                    code::MISSING_PARAM_FREQUENCY,
                     m.span(),
                     "RepeatMode Period needs a Frequency (rate, at or cron expression)",
                 )
@@ -49,7 +50,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             )
         {
             let mut d = Diagnostic::new(
-                "Lint.FrequencyOverridesRepeatMode",
+                code::LINT_FREQUENCY_OVERRIDES_REPEAT_MODE,
                 m.span(),
                 format!(
                     "RepeatMode is {} but Frequency is given: the API runs the command as a scheduled task (Period)",
@@ -72,7 +73,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let entry_span = p.key_span.start..p.value_span.end.max(p.key_span.end);
         out.push(
             Diagnostic::new(
-                "Lint.DeprecatedParameter",
+                code::LINT_DEPRECATED_PARAMETER,
                 p.key_span.clone(),
                 "Timed is deprecated and has no effect",
             )

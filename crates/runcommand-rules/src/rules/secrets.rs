@@ -34,6 +34,7 @@
 //! decoded offsets have no place in the file, so one finding names every kind found and masks
 //! the whole value.
 
+use runcommand_catalog::code;
 use std::ops::Range;
 
 use runcommand_document::{Node, ScalarKind, Value};
@@ -45,15 +46,15 @@ use memchr::memmem::Finder;
 use runcommand_template::{MASK_FILLER, Placeholder, PlaceholderKind, mask_scanned, scan};
 
 use super::Rule;
-use super::content::placeholders;
-use super::parameters::{Read, read};
 use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use crate::request::parameters::{Read, read};
+use crate::request::script::placeholders;
 
 pub(super) const RULE: Rule = Rule {
     name: "secrets",
-    codes: &["Lint.PlaintextSecret"],
+    codes: &[code::LINT_PLAINTEXT_SECRET],
     check,
 };
 
@@ -531,7 +532,7 @@ fn check_parameters(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             let range = params.map(node, 0..value.len());
             out.push(
                 Diagnostic::new(
-                    "Lint.PlaintextSecret",
+                    code::LINT_PLAINTEXT_SECRET,
                     range.clone(),
                     format!(
                         "the Parameters value of `{key}` is a credential in plain text (the key names a password, secret or token)"
@@ -549,7 +550,7 @@ fn check_parameters(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
             let range = node_map.map(f.range.clone());
             out.push(
                 Diagnostic::new(
-                    "Lint.PlaintextSecret",
+                    code::LINT_PLAINTEXT_SECRET,
                     range.clone(),
                     format!(
                         "the Parameters value of `{key}` holds {} in plain text",
@@ -579,7 +580,7 @@ fn check_content(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         let span = script.value.span();
         out.push(
             Diagnostic::new(
-                "Lint.PlaintextSecret",
+                code::LINT_PLAINTEXT_SECRET,
                 span.clone(),
                 format!(
                     "the Base64-decoded CommandContent holds {} in plain text",
@@ -596,7 +597,7 @@ fn check_content(req: &Request<'_>, out: &mut Vec<Diagnostic>) {
         let range = script.span(req, f.range.clone());
         out.push(
             Diagnostic::new(
-                "Lint.PlaintextSecret",
+                code::LINT_PLAINTEXT_SECRET,
                 range.clone(),
                 format!("CommandContent holds {} in plain text", f.describe(&masked)),
             )

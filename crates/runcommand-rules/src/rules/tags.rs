@@ -8,6 +8,7 @@
 //!   `InvalidTagValue.Malformed` / `InvalidResourceTagValue.Malformed`;
 //! - a repeated key → `Duplicate.TagKey` / `Duplicate.ResourceTagKey` (on the repetition).
 
+use runcommand_catalog::{Code, code};
 use std::collections::HashMap;
 
 use runcommand_catalog::limits::{TAG_KEY_MAX_CHARS, TAG_VALUE_MAX_CHARS, TAGS_MAX};
@@ -20,45 +21,45 @@ use crate::request::{PValue, Request, Text};
 pub(super) const RULE: Rule = Rule {
     name: "tags",
     codes: &[
-        "NumberExceed.Tags",
-        "MissingParameter.TagKey",
-        "InvalidTagKey.Malformed",
-        "InvalidTagValue.Malformed",
-        "Duplicate.TagKey",
-        "NumberExceed.ResourceTags",
-        "MissingParameter.ResourceTagKey",
-        "InvalidResourceTagKey.Malformed",
-        "InvalidResourceTagValue.Malformed",
-        "Duplicate.ResourceTagKey",
+        code::NUMBER_EXCEED_TAGS,
+        code::MISSING_PARAMETER_TAG_KEY,
+        code::INVALID_TAG_KEY_MALFORMED,
+        code::INVALID_TAG_VALUE_MALFORMED,
+        code::DUPLICATE_TAG_KEY,
+        code::NUMBER_EXCEED_RESOURCE_TAGS,
+        code::MISSING_PARAMETER_RESOURCE_TAG_KEY,
+        code::INVALID_RESOURCE_TAG_KEY_MALFORMED,
+        code::INVALID_RESOURCE_TAG_VALUE_MALFORMED,
+        code::DUPLICATE_RESOURCE_TAG_KEY,
     ],
     check,
 };
 
 struct Codes {
     param: &'static str,
-    count: &'static str,
-    missing: &'static str,
-    key: &'static str,
-    value: &'static str,
-    duplicate: &'static str,
+    count: Code,
+    missing: Code,
+    key: Code,
+    value: Code,
+    duplicate: Code,
 }
 
 const TAG: Codes = Codes {
     param: "Tag",
-    count: "NumberExceed.Tags",
-    missing: "MissingParameter.TagKey",
-    key: "InvalidTagKey.Malformed",
-    value: "InvalidTagValue.Malformed",
-    duplicate: "Duplicate.TagKey",
+    count: code::NUMBER_EXCEED_TAGS,
+    missing: code::MISSING_PARAMETER_TAG_KEY,
+    key: code::INVALID_TAG_KEY_MALFORMED,
+    value: code::INVALID_TAG_VALUE_MALFORMED,
+    duplicate: code::DUPLICATE_TAG_KEY,
 };
 
 const RESOURCE_TAG: Codes = Codes {
     param: "ResourceTag",
-    count: "NumberExceed.ResourceTags",
-    missing: "MissingParameter.ResourceTagKey",
-    key: "InvalidResourceTagKey.Malformed",
-    value: "InvalidResourceTagValue.Malformed",
-    duplicate: "Duplicate.ResourceTagKey",
+    count: code::NUMBER_EXCEED_RESOURCE_TAGS,
+    missing: code::MISSING_PARAMETER_RESOURCE_TAG_KEY,
+    key: code::INVALID_RESOURCE_TAG_KEY_MALFORMED,
+    value: code::INVALID_RESOURCE_TAG_VALUE_MALFORMED,
+    duplicate: code::DUPLICATE_RESOURCE_TAG_KEY,
 };
 
 /// The first URL scheme in a text, with its byte range.

@@ -37,6 +37,7 @@
 //! is published only as one example and cannot be verified (constraints §2.26), so no error is
 //! invented for it; its placeholders are not custom parameters and do not count here.
 
+use runcommand_catalog::code;
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
@@ -45,24 +46,24 @@ use runcommand_catalog::param;
 use runcommand_template::{BuiltIn, Field, PlaceholderKind, ProblemKind, Scan, name_key};
 
 use super::Rule;
-use super::content::placeholders;
-use super::parameters::{Read, read};
 use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use crate::request::parameters::{Read, read};
+use crate::request::script::placeholders;
 
 pub(super) const RULE: Rule = Rule {
     name: "templates",
     codes: &[
-        "CmdParam.EmptyKey",
-        "CmdParam.InvalidParamName",
-        "CmdParamName.ExceedLimit",
-        "ParameterStore.InvalidParameters",
-        "CmdParamCount.ExceedLimit",
-        "Lint.UnterminatedTemplate",
-        "Lint.ParameterNotProvided",
-        "Lint.TemplateNotEnabled",
-        "Lint.UnresolvedParameterStoreName",
+        code::CMD_PARAM_EMPTY_KEY,
+        code::CMD_PARAM_INVALID_PARAM_NAME,
+        code::CMD_PARAM_NAME_EXCEED_LIMIT,
+        code::PARAMETER_STORE_INVALID_PARAMETERS,
+        code::CMD_PARAM_COUNT_EXCEED_LIMIT,
+        code::LINT_UNTERMINATED_TEMPLATE,
+        code::LINT_PARAMETER_NOT_PROVIDED,
+        code::LINT_TEMPLATE_NOT_ENABLED,
+        code::LINT_UNRESOLVED_PARAMETER_STORE_NAME,
     ],
     check,
 };
@@ -99,7 +100,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some((span, shown)) = first {
             out.push(
                 Diagnostic::new(
-                    "Lint.TemplateNotEnabled",
+                    code::LINT_TEMPLATE_NOT_ENABLED,
                     script.span(req, span),
                     format!(
                         "`{shown}` is sent to the instance literally: EnableParameter is not true"
@@ -115,13 +116,13 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut rejected = BTreeSet::new();
     for p in &scan.problems {
         let code = match p.kind {
-            ProblemKind::EmptyKey => "CmdParam.EmptyKey",
+            ProblemKind::EmptyKey => code::CMD_PARAM_EMPTY_KEY,
             ProblemKind::InvalidName(_) | ProblemKind::InvalidFilter(_) => {
-                "CmdParam.InvalidParamName"
+                code::CMD_PARAM_INVALID_PARAM_NAME
             }
-            ProblemKind::NameTooLong { .. } => "CmdParamName.ExceedLimit",
-            ProblemKind::InvalidOosName => "ParameterStore.InvalidParameters",
-            ProblemKind::Unterminated => "Lint.UnterminatedTemplate",
+            ProblemKind::NameTooLong { .. } => code::CMD_PARAM_NAME_EXCEED_LIMIT,
+            ProblemKind::InvalidOosName => code::PARAMETER_STORE_INVALID_PARAMETERS,
+            ProblemKind::Unterminated => code::LINT_UNTERMINATED_TEMPLATE,
         };
         // A placeholder that is not allowed here at all is reported once, below.
         let misplaced = p.placeholder.and_then(|i| scan.placeholders.get(i)).is_some_and(|ph| {
@@ -169,7 +170,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let which = if *secret { "oos-secret" } else { "oos" };
             out.push(
                 Diagnostic::new(
-                    "Lint.UnresolvedParameterStoreName",
+                    code::LINT_UNRESOLVED_PARAMETER_STORE_NAME,
                     script.span(req, name_span.clone()),
                     format!(
                         "`{{{{{which}:{name}}}}}` reaches the script unresolved: the Cloud Assistant agent resolves only Parameter Store names of letters, digits, `_`, `.` and `-`, and this one has `{c}`"
@@ -186,7 +187,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 Diagnostic::new(
-                    "CmdParam.InvalidParamName",
+                    code::CMD_PARAM_INVALID_PARAM_NAME,
                     script.span(req, name_span.clone()),
                     format!(
                         "`{{{{{builtin}}}}}` is available only in Launcher, not in CommandContent"
@@ -211,7 +212,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(extra) = names.get(max) {
         out.push(
                 Diagnostic::new(
-                    "CmdParamCount.ExceedLimit",
+                    code::CMD_PARAM_COUNT_EXCEED_LIMIT,
                     script.span(req, extra.first_use.clone()),
                     format!(
                         "CommandContent uses {} distinct custom parameter names; at most {max} are allowed (name number {} is `{}`)",
@@ -241,7 +242,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(
             Diagnostic::new(
-                "Lint.ParameterNotProvided",
+                code::LINT_PARAMETER_NOT_PROVIDED,
                 script.span(req, n.first_use.clone()),
                 format!(
                     "custom parameter `{}` has no value in Parameters; it is replaced by an empty string",
@@ -257,7 +258,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// In an OOS step, removes the placeholders OOS resolves before the request is sent (a template
 /// parameter or an OOS built-in, see `oos`) and their problems: they are no Cloud Assistant
 /// parameters.
-fn drop_oos_layer(scan: &mut Scan, text: &str, oos: &crate::oos::OosNames) {
+fn drop_oos_layer(scan: &mut Scan, text: &str, oos: &crate::request::oos_names::OosNames) {
     let owned: Vec<bool> = scan
         .placeholders
         .iter()

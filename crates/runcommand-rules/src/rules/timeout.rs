@@ -4,6 +4,7 @@
 //! Alibaba's own agent calls RunCommand with 5); zero or negative → `Lint.TypeMismatch` (error).
 //! Limits from `rules/limits.toml`.
 
+use runcommand_catalog::code;
 use runcommand_catalog::limits::{TIMEOUT_MAX, TIMEOUT_MIN};
 use runcommand_catalog::param;
 
@@ -15,9 +16,9 @@ use crate::request::Request;
 pub(super) const RULE: Rule = Rule {
     name: "timeout",
     codes: &[
-        "InvalidTimeout.ExceedLimit",
-        "Lint.TimeoutTooShort",
-        "Lint.TypeMismatch",
+        code::INVALID_TIMEOUT_EXCEED_LIMIT,
+        code::LINT_TIMEOUT_TOO_SHORT,
+        code::LINT_TYPE_MISMATCH,
     ],
     check,
 };
@@ -30,7 +31,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if t <= 0 {
         out.push(
             Diagnostic::new(
-                "Lint.TypeMismatch",
+                code::LINT_TYPE_MISMATCH,
                 span,
                 format!("Timeout must be a positive number of seconds, found {t}"),
             )
@@ -40,7 +41,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     } else if t > TIMEOUT_MAX {
         out.push(
             Diagnostic::new(
-                "InvalidTimeout.ExceedLimit",
+                code::INVALID_TIMEOUT_EXCEED_LIMIT,
                 span,
                 format!("Timeout is {t} seconds, above {TIMEOUT_MAX} (one day): the API has an upper limit (InvalidTimeout.ExceedLimit) that it does not document, and one day is the bound of Simple Application Server's RunCommand"),
             )
@@ -50,7 +51,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     } else if t < TIMEOUT_MIN {
         out.push(
             Diagnostic::new(
-                "Lint.TimeoutTooShort",
+                code::LINT_TIMEOUT_TOO_SHORT,
                 span,
                 format!("Timeout is {t} seconds: the command is stopped after less than {TIMEOUT_MIN} seconds"),
             )

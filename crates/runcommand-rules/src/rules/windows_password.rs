@@ -7,11 +7,12 @@ use super::Rule;
 use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
+use runcommand_catalog::code;
 use runcommand_catalog::param;
 
 pub(super) const RULE: Rule = Rule {
     name: "windows-password",
-    codes: &["WindowsPasswordName.Missed"],
+    codes: &[code::WINDOWS_PASSWORD_NAME_MISSED],
     check,
 };
 
@@ -36,7 +37,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     out.push(
         Diagnostic::new(
-            "WindowsPasswordName.Missed",
+            code::WINDOWS_PASSWORD_NAME_MISSED,
             user.span(),
             format!(
                 "running as `{}` on Windows needs WindowsPasswordName (the Parameter Store name of the user's password)",

@@ -21,6 +21,7 @@
 //!
 //! Rules then read typed values with spans and never re-check shapes.
 
+use runcommand_catalog::code;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -30,6 +31,10 @@ use runcommand_document::{Entry, Node, ScalarKind, Value};
 
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::suggest::did_you_mean;
+
+pub mod oos_names;
+pub mod parameters;
+pub mod script;
 
 /// A string value with the node it came from.
 #[derive(Clone, Copy, Debug)]
@@ -104,7 +109,7 @@ pub struct Request<'a> {
     /// For a RunCommand step of an OOS template: the names OOS resolves itself (template
     /// parameters, OOS built-ins), whose `{{ }}` in `CommandContent` are not Cloud Assistant
     /// parameters (see `oos`). `None` for a bare request.
-    pub oos: Option<&'a crate::oos::OosNames>,
+    pub oos: Option<&'a oos_names::OosNames>,
     /// What several rules derive from the request, computed once.
     pub(crate) derived: Derived<'a>,
 }
@@ -115,12 +120,12 @@ pub struct Request<'a> {
 /// once per rule. Only the accessors in `rules::content` and `rules::parameters` fill them.
 #[derive(Default)]
 pub(crate) struct Derived<'a> {
-    /// `rules::content::script`.
-    pub(crate) script: OnceCell<Option<crate::rules::content::Script<'a>>>,
-    /// `rules::content::placeholders`: the template scan of the script.
+    /// [`script::script`].
+    pub(crate) script: OnceCell<Option<script::Script<'a>>>,
+    /// [`script::placeholders`]: the template scan of the script.
     pub(crate) scan: OnceCell<Option<runcommand_template::Scan>>,
-    /// `rules::parameters::read`.
-    pub(crate) parameters: OnceCell<crate::rules::parameters::Read<'a>>,
+    /// [`parameters::read`].
+    pub(crate) parameters: OnceCell<parameters::Read<'a>>,
 }
 
 impl std::fmt::Debug for Derived<'_> {
@@ -356,7 +361,7 @@ pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<
             let case_only = parameters && first_key != k;
             let d = if parameters {
                 Diagnostic::new(
-                    "ParameterKey.Duplicate",
+                    code::PARAMETER_KEY_DUPLICATE,
                     e.key.span.clone(),
                     format!(
                         "parameter `{k}` is given twice in Parameters (names are case-insensitive)"
@@ -365,7 +370,7 @@ pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<
                 .param("Parameters")
             } else {
                 Diagnostic::new(
-                    "Lint.DuplicateKey",
+                    code::LINT_DUPLICATE_KEY,
                     e.key.span.clone(),
                     format!("key `{k}` is given twice; parsers silently keep only one of them"),
                 )
@@ -386,7 +391,7 @@ pub(crate) fn duplicate_keys(entries: &[Entry], parameters: bool, out: &mut Vec<
 
 fn mismatch(node: &Node, name: &str, expected: &str, help: Option<String>) -> Diagnostic {
     let mut d = Diagnostic::new(
-        "Lint.TypeMismatch",
+        code::LINT_TYPE_MISMATCH,
         node.span.clone(),
         format!("`{name}` must be {expected}, found {}", node.type_name()),
     )
@@ -494,8 +499,9 @@ fn typed<'a>(info: &'static ParamInfo, node: &'a Node, out: &mut Vec<Diagnostic>
         ParamType::Integer => match integer(node) {
             Ok(i) => PValue::Int(i, node),
             Err(why) => {
-                let mut d = Diagnostic::new("Lint.TypeMismatch", node.span.clone(), String::new())
-                    .param(name);
+                let mut d =
+                    Diagnostic::new(code::LINT_TYPE_MISMATCH, node.span.clone(), String::new())
+                        .param(name);
                 match why {
                     NotInteger::Type => {
                         d.message =
@@ -636,7 +642,7 @@ fn tag_pair<'a>(name: &str, item: &'a Node, out: &mut Vec<Diagnostic>) -> Option
             "Value" => &mut pair.value,
             other => {
                 let mut d = Diagnostic::new(
-                    "Lint.UnknownParameter",
+                    code::LINT_UNKNOWN_PARAMETER,
                     e.key.span.clone(),
                     format!("`{other}` is not a field of a {name} pair (only Key and Value)"),
                 )
@@ -692,7 +698,7 @@ pub fn build<'a>(
 ) -> Built<'a> {
     let Value::Map(entries) = &node.value else {
         out.push(Diagnostic::new(
-            "Lint.TypeMismatch",
+            code::LINT_TYPE_MISMATCH,
             node.span.clone(),
             format!(
                 "a request must be a mapping of parameter names to values, found {}",
@@ -708,7 +714,7 @@ pub fn build<'a>(
             duplicate_keys(entries, false, out);
             out.push(
                 Diagnostic::new(
-                    "Lint.UnsupportedAction",
+                    code::LINT_UNSUPPORTED_ACTION,
                     action.value.span.clone(),
                     format!(
                         "`Action: {}` is not RunCommand; this document is not checked",
@@ -743,7 +749,7 @@ pub fn build<'a>(
     for e in entries {
         let Some(key) = e.key.as_key_str() else {
             out.push(Diagnostic::new(
-                "Lint.TypeMismatch",
+                code::LINT_TYPE_MISMATCH,
                 e.key.span.clone(),
                 format!(
                     "a parameter name must be a string, found {}",
@@ -936,7 +942,7 @@ fn null_value(name: &str, e: &Entry) -> Diagnostic {
         e.value.span.clone()
     };
     Diagnostic::new(
-        "Lint.NullValue",
+        code::LINT_NULL_VALUE,
         span,
         format!("`{name}` is null: a null value is not sent, so the request goes without `{name}`"),
     )
@@ -946,7 +952,7 @@ fn null_value(name: &str, e: &Entry) -> Diagnostic {
 
 fn mixed(name: &str, flat_key: Range<usize>, list_key: &Range<usize>) -> Diagnostic {
     let mut d = Diagnostic::new(
-        "Lint.MixedParameterForms",
+        code::LINT_MIXED_PARAMETER_FORMS,
         flat_key,
         format!("`{name}` is given both as a list and in the flattened form `{name}.N`"),
     )
@@ -963,7 +969,7 @@ fn unknown_parameter(key: &str, node: &Node) -> Diagnostic {
         None => (key, None),
     };
     let mut d = Diagnostic::new(
-        "Lint.UnknownParameter",
+        code::LINT_UNKNOWN_PARAMETER,
         node.span.clone(),
         format!("`{key}` is not a parameter of RunCommand"),
     );

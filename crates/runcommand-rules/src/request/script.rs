@@ -1,0 +1,114 @@
+//! The script a request carries (`CommandContent` as the instance receives it: Base64 decoded
+//! when `ContentEncoding` is Base64), its `{{ }}` scan and its size as the API counts it: derived
+//! once per request, read by several rules.
+
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::ops::Range;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use runcommand_catalog::param;
+use runcommand_document::source_map::ScalarMap;
+use runcommand_template::Scan;
+
+use super::{Request, Text};
+
+/// `CommandContent` as the instance receives it.
+pub struct Script<'a> {
+    /// The value as written.
+    pub value: Text<'a>,
+    /// The script text: the value, or its Base64 decoding.
+    pub text: Cow<'a, str>,
+    /// Whether `text` was Base64-decoded (then offsets in it cannot be mapped to the file).
+    pub decoded: bool,
+    /// The value's source map, built at the first use (a script may have many findings).
+    map: OnceCell<ScalarMap>,
+}
+
+impl Script<'_> {
+    /// The file span of a byte range of [`Script::text`]: mapped exactly for PlainText content,
+    /// the whole value for decoded Base64 content.
+    pub fn span(&self, req: &Request<'_>, range: Range<usize>) -> Range<usize> {
+        if self.decoded {
+            self.value.span()
+        } else {
+            self.map
+                .get_or_init(|| ScalarMap::new(req.text, self.value.node))
+                .map(range)
+        }
+    }
+}
+
+/// The script of a request: `None` without `CommandContent`, or when Base64 content does not
+/// decode to UTF-8 text (`CmdContent.DecodeError` says why, or the bytes are binary). Decoded
+/// once per request, at the first rule that asks.
+pub(crate) fn script<'r, 'a>(req: &'r Request<'a>) -> Option<&'r Script<'a>> {
+    req.derived
+        .script
+        .get_or_init(|| decode_script(req))
+        .as_ref()
+}
+
+/// The `{{ }}` placeholders of the script ([`runcommand_template::scan`]), with the script;
+/// scanned once per request.
+pub(crate) fn placeholders<'r, 'a>(req: &'r Request<'a>) -> Option<(&'r Script<'a>, &'r Scan)> {
+    let script = script(req)?;
+    let scan = req
+        .derived
+        .scan
+        .get_or_init(|| Some(runcommand_template::scan(&script.text)))
+        .as_ref()?;
+    Some((script, scan))
+}
+
+fn decode_script<'a>(req: &Request<'a>) -> Option<Script<'a>> {
+    let value = req.str(param::COMMAND_CONTENT)?;
+    if is_base64(req) {
+        let bytes = STANDARD.decode(value.value.as_bytes()).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        Some(Script {
+            value,
+            text: Cow::Owned(text),
+            decoded: true,
+            map: OnceCell::new(),
+        })
+    } else {
+        Some(Script {
+            value,
+            text: Cow::Borrowed(value.value),
+            decoded: false,
+            map: OnceCell::new(),
+        })
+    }
+}
+
+/// The Base64 length of `n` bytes (with padding).
+fn base64_len(n: usize) -> usize {
+    n.div_ceil(3) * 4
+}
+
+/// The size the API counts against the `CmdContent.ExceedLimit` limit, as (content, Parameters):
+/// the Base64 length of the content and the Base64 length of the `Parameters` JSON.
+pub(crate) fn size(req: &Request<'_>, content: &str) -> (usize, usize) {
+    let params = super::parameters::json_len(req);
+    (
+        encoded_size(content, is_base64(req)),
+        if params == 0 { 0 } else { base64_len(params) },
+    )
+}
+
+/// Whether the request declares Base64 content.
+pub(crate) fn is_base64(req: &Request<'_>) -> bool {
+    req.str(param::CONTENT_ENCODING)
+        .is_some_and(|e| e.value.eq_ignore_ascii_case("Base64"))
+}
+
+/// The Base64-encoded size of the content as the API counts it.
+pub(crate) fn encoded_size(content: &str, base64: bool) -> usize {
+    if base64 {
+        content.len()
+    } else {
+        base64_len(content.len())
+    }
+}
