@@ -13,11 +13,7 @@ fn emit(text: &str) -> ExitCode {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("runcommand-lint: cannot write the output: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => crate::output_failed(&e).unwrap_or(ExitCode::SUCCESS),
     }
 }
 

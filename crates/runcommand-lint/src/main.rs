@@ -5,11 +5,9 @@
 mod check;
 mod explain;
 mod fixes;
-mod formats;
-mod output;
 mod progress;
+mod report;
 mod schedule;
-mod stream;
 mod walk;
 
 use std::path::PathBuf;
@@ -175,6 +173,18 @@ enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// What a failed write of the output means: a closed pipe (the reader has gone, as with `| head`)
+/// ends the command quietly, with the status it would have had; any other failure (a full disk)
+/// is said once on standard error, status 2.
+fn output_failed(e: &std::io::Error) -> Option<ExitCode> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        None
+    } else {
+        eprintln!("runcommand-lint: cannot write the output: {e}");
+        Some(ExitCode::from(2))
+    }
 }
 
 fn main() -> ExitCode {

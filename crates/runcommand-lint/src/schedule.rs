@@ -152,8 +152,10 @@ pub fn run(args: &ScheduleArgs) -> ExitCode {
             .and_then(|()| writeln!(out)),
         Format::Human => human(&mut out, &report, &diags, expr),
     };
-    if written.is_err() {
-        return ExitCode::from(2);
+    if let Err(e) = &written
+        && let Some(status) = crate::output_failed(e)
+    {
+        return status;
     }
     if valid {
         ExitCode::SUCCESS

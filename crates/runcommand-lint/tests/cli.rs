@@ -316,17 +316,21 @@ fn rules_as_json_carry_each_triggers_evidence_and_source() {
     );
 }
 
-/// `rules | head -1` and `explain X | head -1`: the reader goes away, the program ends quietly.
+/// `rules | head -1`, `explain X | head -1`, `check | head -1`: the reader goes away, the
+/// program ends quietly with the status it would have had.
 #[test]
-fn a_closed_pipe_ends_rules_and_explain_quietly() {
+fn a_closed_pipe_ends_every_subcommand_quietly() {
     for args in [
         vec!["rules"],
         vec!["rules", "--format", "json"],
         vec!["explain", "InvalidParam.Frequency"],
+        vec!["schedule", "0 0 12 * * ?"],
+        vec!["check", "--no-progress", "examples/"],
     ] {
         let bin = env!("CARGO_BIN_EXE_runcommand-lint");
         let mut child = std::process::Command::new(bin)
             .args(&args)
+            .current_dir(common::root())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -334,11 +338,43 @@ fn a_closed_pipe_ends_rules_and_explain_quietly() {
         // Close the read end at once: every write then fails with a broken pipe.
         drop(child.stdout.take());
         let out = child.wait_with_output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        // The examples hold errors on purpose: check's status is 1.
+        let expected = if args[0] == "check" { 1 } else { 0 };
+        assert_eq!(out.status.code(), Some(expected), "{args:?}");
         assert!(
             out.stderr.is_empty(),
             "{args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Any other failure to write the output (a full disk) is said once, status 2.
+#[test]
+fn an_output_that_cannot_be_written_is_an_error() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full exists on Linux");
+    for args in [
+        vec!["check", "--no-progress", "examples/"],
+        vec!["check", "--format", "json", "examples/"],
+        vec!["rules"],
+        vec!["schedule", "rate(5m)"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_runcommand-lint"))
+            .args(&args)
+            .current_dir(common::root())
+            .stdout(full.try_clone().unwrap())
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            err.matches("cannot write the output").count(),
+            1,
+            "{args:?}: {err}"
         );
     }
 }

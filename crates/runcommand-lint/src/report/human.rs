@@ -1,156 +1,42 @@
-//! Reporters: `human` (snippets, optional colour) and `json` (the stable contract, version 1).
+//! `human`: each finding with its code, message, a source snippet (credentials masked), help and
+//! HTTP status; at the end the summary table and the counts.
 
 use std::io::{self, Write};
+use std::time::Duration;
 
 use runcommand_rules::{Diagnostic, FileReport, Severity};
-use serde::Serialize;
 
-/// A 1-based position, columns in Unicode characters.
-#[derive(Serialize)]
-pub struct Position {
-    line: u32,
-    column: u32,
+use super::json::Summary;
+use super::{Reporter, Totals};
+
+/// The `human` reporter.
+#[derive(Debug)]
+pub struct Human {
+    style: Style,
 }
 
-#[derive(Serialize)]
-struct Range {
-    start: Position,
-    end: Position,
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    path: &'a str,
-    document: usize,
-    code: &'a str,
-    severity: &'a str,
-    http_status: Option<u16>,
-    parameter: Option<&'a str>,
-    message: &'a str,
-    help: Option<&'a str>,
-    range: Range,
-    /// The fix `--fix` would apply (or, unsafe, `--unsafe-fixes`); absent when there is none.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fix: Option<JsonFix<'a>>,
-}
-
-/// A fix in the JSON contract: ruff's shape, with this contract's ranges.
-#[derive(Serialize)]
-struct JsonFix<'a> {
-    /// `safe` (applied by `--fix`) or `unsafe` (only with `--unsafe-fixes`).
-    applicability: &'a str,
-    /// What it does.
-    message: &'a str,
-    /// The edits, in order, not overlapping.
-    edits: Vec<JsonEdit<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonEdit<'a> {
-    range: Range,
-    content: &'a str,
-}
-
-/// The `summary` member of the JSON contract.
-#[derive(Serialize)]
-pub struct Summary {
-    /// Files checked.
-    pub files: usize,
-    /// Requests checked.
-    pub documents: usize,
-    /// Findings by severity.
-    pub errors: usize,
-    pub warnings: usize,
-}
-
-fn position(r: &FileReport, offset: usize) -> Position {
-    let lc = r.position(offset);
-    Position {
-        line: lc.line,
-        column: lc.column,
-    }
-}
-
-/// Every diagnostic as the JSON contract's object, in order.
-fn json_diagnostics(reports: &[FileReport]) -> impl Iterator<Item = JsonDiagnostic<'_>> {
-    reports.iter().flat_map(|r| {
-        r.diagnostics.iter().map(move |d| JsonDiagnostic {
-            path: &r.path,
-            document: d.document,
-            code: d.code.as_str(),
-            severity: d.severity.as_str(),
-            http_status: d.http_status(),
-            parameter: d.parameter.as_deref(),
-            message: &d.message,
-            help: d.help.as_deref(),
-            range: Range {
-                start: position(r, d.span.start),
-                end: position(r, d.span.end),
-            },
-            fix: d.fix.as_ref().map(|f| JsonFix {
-                applicability: if f.safe { "safe" } else { "unsafe" },
-                message: &f.title,
-                edits: vec![JsonEdit {
-                    range: Range {
-                        start: position(r, f.span.start),
-                        end: position(r, f.span.end),
-                    },
-                    content: &f.replacement,
-                }],
-            }),
-        })
-    })
-}
-
-/// Writes one JSON object per diagnostic per line, with the JSON contract's fields.
-pub fn json_lines(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
-    for d in json_diagnostics(reports) {
-        serde_json::to_writer(&mut *out, &d).map_err(io::Error::other)?;
-        writeln!(out)?;
-    }
-    Ok(())
-}
-
-/// Writes the beginning of the JSON contract; then [`json_file`] for every file, then
-/// [`json_end`]. The output is the same as pretty-printing the whole object at once.
-pub fn json_begin(out: &mut impl Write) -> io::Result<()> {
-    write!(out, "{{\n  \"version\": 1,\n  \"diagnostics\": [")
-}
-
-/// Writes one file's findings of the JSON contract; `first` says whether none was written yet
-/// (and becomes false once one is).
-pub fn json_file(out: &mut impl Write, r: &FileReport, first: &mut bool) -> io::Result<()> {
-    for d in json_diagnostics(std::slice::from_ref(r)) {
-        let text = serde_json::to_string_pretty(&d).map_err(io::Error::other)?;
-        out.write_all(if *first { b"\n" } else { b",\n" })?;
-        *first = false;
-        for (i, line) in text.lines().enumerate() {
-            if i > 0 {
-                out.write_all(b"\n")?;
-            }
-            write!(out, "    {line}")?;
+impl Human {
+    /// A new one, coloured or not.
+    pub fn new(color: bool) -> Human {
+        Human {
+            style: Style { color },
         }
     }
-    Ok(())
 }
 
-/// Ends the JSON contract with its summary.
-pub fn json_end(out: &mut impl Write, summary: &Summary, first: bool) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
-    if !first {
-        write!(out, "\n  ")?;
+impl Reporter for Human {
+    fn file(&mut self, out: &mut Vec<u8>, r: &FileReport) -> io::Result<()> {
+        human_file(out, r, &self.style)
     }
-    write!(out, "],\n  \"summary\": ")?;
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            write!(out, "\n  ")?;
-        }
-        write!(out, "{line}")?;
+
+    fn finish(&mut self, out: &mut Vec<u8>, totals: &Totals, elapsed: Duration) -> io::Result<()> {
+        table(out, totals, elapsed, &self.style)?;
+        human_total(out, &totals.summary(), &self.style)
     }
-    writeln!(out, "\n}}")
 }
 
 /// Colours for human output.
+#[derive(Debug)]
 pub struct Style {
     /// Whether to colour at all.
     pub color: bool,
@@ -383,6 +269,44 @@ pub fn human_total(out: &mut impl Write, s: &Summary, st: &Style) -> io::Result<
             s.errors, s.warnings, s.files, s.documents
         )
     }
+}
+
+/// The summary table of a human run: findings by code and severity (most frequent first), the
+/// files with errors and the time taken.
+pub fn table(out: &mut impl Write, t: &Totals, elapsed: Duration, st: &Style) -> io::Result<()> {
+    let mut rows: Vec<(&str, Severity, usize)> =
+        t.by_code.iter().map(|((c, s), n)| (*c, *s, *n)).collect();
+    rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)).then(a.1.cmp(&b.1)));
+    if !rows.is_empty() {
+        let width = rows
+            .iter()
+            .map(|r| r.0.len())
+            .max()
+            .unwrap_or(0)
+            .max("code".len());
+        writeln!(out, "{}", st.paint("1", "Summary"))?;
+        writeln!(
+            out,
+            "  {:<width$}  {:<8}  {:>7}",
+            "code", "severity", "count"
+        )?;
+        for (code, sev, n) in rows {
+            writeln!(out, "  {code:<width$}  {:<8}  {n:>7}", sev.as_str())?;
+        }
+    }
+    let skipped = if t.skipped > 0 {
+        format!("; {} skipped (not RunCommand requests)", t.skipped)
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "  files checked: {}, with errors: {}{skipped}; requests: {}; time: {:.2} s",
+        t.files,
+        t.files_with_errors,
+        t.requests,
+        elapsed.as_secs_f64()
+    )
 }
 
 #[cfg(test)]
