@@ -613,12 +613,25 @@ fn unresolvable(
             _ => {}
         }
     }
-    let Some(node) = content else {
+    let Some(content) = content else {
         return;
     };
-    let Some(s) = node.as_scalar().filter(|s| s.kind == ScalarKind::Str) else {
+    // The content's strings: the value, or the pieces of a function building it (`Fn::Join`).
+    let mut pieces: Vec<&Node> = Vec::new();
+    let mut stack = vec![content];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Scalar(s) if s.kind == ScalarKind::Str && s.text.contains("{{") => {
+                pieces.push(n)
+            }
+            Value::Seq(items) => stack.extend(items),
+            Value::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
+            _ => {}
+        }
+    }
+    if pieces.is_empty() {
         return;
-    };
+    }
     let enabled = unknown.contains("EnableParameter")
         || step
             .get("EnableParameter")
@@ -637,7 +650,12 @@ fn unresolvable(
         .iter()
         .filter_map(|e| e.key.as_key_str().map(name_key))
         .collect();
-    for (range, name) in expressions(&s.text) {
+    for (node, range, name) in pieces.iter().flat_map(|n| {
+        let text = n.as_scalar().map_or("", |s| s.text.as_str());
+        expressions(text)
+            .into_iter()
+            .map(move |(r, name)| (*n, r, name))
+    }) {
         let cloud_assistant = name
             .get(..5)
             .is_some_and(|p| p.eq_ignore_ascii_case("ACS::"))
@@ -1181,5 +1199,14 @@ mod tests {
         // An `ACS::` name this version does not know: a warning (the list is not published).
         assert_eq!(found[1].1, crate::Severity::Warning);
         assert_eq!(found[1].2, "ACS::NoSuchThing");
+    }
+
+    #[test]
+    fn unknown_names_in_a_content_built_by_a_function_are_found() {
+        let src = "FormatVersion: OOS-2019-06-01\nParameters:\n  srcUrl:\n    Type: String\nTasks:\n- Name: run\n  Action: ACS::ECS::RunCommand\n  Properties:\n    commandType: RunShellScript\n    instanceId: i-abc\n    commandContent:\n      Fn::Join:\n        - ' '\n        - - cd /tmp;\n          - cp {{ SrcUrl }} {{ srcUrl }} {{ ACS::RegionId }}\n";
+        assert_eq!(
+            run(src),
+            vec![("Lint.OosUnknownParameter", "SrcUrl".into(), 0)]
+        );
     }
 }
