@@ -1,4 +1,10 @@
 //! Byte offsets to lines and columns.
+//!
+//! A column is counted from the start of its line; on a very long line (a minified JSON object
+//! of 200,000 keys) counting from the start for every finding would be quadratic, so lines longer
+//! than [`CHECKPOINT_EVERY`] bytes keep checkpoints (every that many bytes: the characters and
+//! UTF-16 units before it on the line), built with the index, and a column is counted from the
+//! nearest one. Every query is then O(log n + CHECKPOINT_EVERY).
 
 /// A 1-based line and a 1-based column counted in Unicode characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -9,11 +15,25 @@ pub struct LineCol {
     pub column: u32,
 }
 
+/// Bytes between two checkpoints of a long line.
+pub const CHECKPOINT_EVERY: usize = 1024;
+
+/// A point of a long line: its byte offset (a character boundary) and the characters and UTF-16
+/// units between the line's start and it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Checkpoint {
+    offset: usize,
+    chars: usize,
+    utf16: usize,
+}
+
 /// The start offsets of every line of a text.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
     len: usize,
+    /// Checkpoints of the long lines, by offset.
+    checkpoints: Vec<Checkpoint>,
 }
 
 impl LineIndex {
@@ -22,9 +42,45 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let mut checkpoints = Vec::new();
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            if end - start <= CHECKPOINT_EVERY {
+                continue;
+            }
+            let (mut chars, mut utf16) = (0usize, 0usize);
+            let mut next = start + CHECKPOINT_EVERY;
+            for (j, c) in text.get(start..end).unwrap_or("").char_indices() {
+                if start + j >= next {
+                    checkpoints.push(Checkpoint {
+                        offset: start + j,
+                        chars,
+                        utf16,
+                    });
+                    next = start + j + CHECKPOINT_EVERY;
+                }
+                chars += 1;
+                utf16 += c.len_utf16();
+            }
+        }
         LineIndex {
             starts,
             len: text.len(),
+            checkpoints,
+        }
+    }
+
+    /// Where to start counting columns for `offset` on the line starting at `start`: the last
+    /// checkpoint of that line at or before `offset`, or the line's start.
+    fn from(&self, start: usize, offset: usize) -> Checkpoint {
+        let i = self.checkpoints.partition_point(|c| c.offset <= offset);
+        match i.checked_sub(1).and_then(|i| self.checkpoints.get(i)) {
+            Some(c) if c.offset >= start => *c,
+            _ => Checkpoint {
+                offset: start,
+                chars: 0,
+                utf16: 0,
+            },
         }
     }
 
@@ -43,12 +99,14 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let (line, start) = self.line_of(offset);
         let offset = offset.min(text.len());
-        let column = text
-            .get(start..)
-            .unwrap_or("")
-            .char_indices()
-            .take_while(|(i, _)| start + i < offset)
-            .count();
+        let from = self.from(start, offset);
+        let column = from.chars
+            + text
+                .get(from.offset..)
+                .unwrap_or("")
+                .char_indices()
+                .take_while(|(i, _)| from.offset + i < offset)
+                .count();
         LineCol {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
@@ -59,13 +117,15 @@ impl LineIndex {
     pub fn line_utf16(&self, text: &str, offset: usize) -> (u32, u32) {
         let (line, start) = self.line_of(offset);
         let offset = offset.min(text.len());
-        let col: usize = text
-            .get(start..)
-            .unwrap_or("")
-            .char_indices()
-            .take_while(|(i, _)| start + i < offset)
-            .map(|(_, c)| c.len_utf16())
-            .sum();
+        let from = self.from(start, offset);
+        let col: usize = from.utf16
+            + text
+                .get(from.offset..)
+                .unwrap_or("")
+                .char_indices()
+                .take_while(|(i, _)| from.offset + i < offset)
+                .map(|(_, c)| c.len_utf16())
+                .sum::<usize>();
         (
             u32::try_from(line).unwrap_or(u32::MAX),
             u32::try_from(col).unwrap_or(u32::MAX),
@@ -107,6 +167,37 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_count_from_checkpoints_exactly() {
+        // A long line of mixed widths: every offset gives what counting from the start gives.
+        let line: String = (0..3000)
+            .map(|i| match i % 7 {
+                0 => 'é',
+                1 => '😀',
+                2 => '中',
+                _ => 'a',
+            })
+            .collect();
+        let t = format!("x\n{line}\ny");
+        let ix = LineIndex::new(&t);
+        assert!(!ix.checkpoints.is_empty());
+        let start = 2;
+        for (i, _) in t
+            .char_indices()
+            .filter(|(i, _)| *i >= start && *i % 37 == 0)
+        {
+            let chars = t.get(start..i).map_or(0, |s| s.chars().count());
+            let units: usize = t
+                .get(start..i)
+                .map_or(0, |s| s.chars().map(char::len_utf16).sum());
+            if i < start + line.len() {
+                assert_eq!(ix.line_col(&t, i).column as usize, chars + 1, "{i}");
+                assert_eq!(ix.line_utf16(&t, i).1 as usize, units, "{i}");
+            }
+        }
+        assert_eq!(ix.line_col(&t, t.len()), LineCol { line: 3, column: 2 });
+    }
 
     #[test]
     fn lines_and_char_columns() {

@@ -182,7 +182,7 @@ fn output_failed(e: &std::io::Error) -> Option<ExitCode> {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         None
     } else {
-        eprintln!("runcommand-lint: cannot write the output: {e}");
+        eprintln!("runcommand-lint: error: cannot write output: {e}");
         Some(ExitCode::from(2))
     }
 }

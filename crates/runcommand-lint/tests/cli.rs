@@ -372,7 +372,8 @@ fn an_output_that_cannot_be_written_is_an_error() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
-            err.matches("cannot write the output").count(),
+            err.matches("runcommand-lint: error: cannot write output: ")
+                .count(),
             1,
             "{args:?}: {err}"
         );

@@ -309,3 +309,88 @@ fn a_fifo_is_reported_without_blocking() {
         "{codes:?}"
     );
 }
+
+/// Runs the binary in `dir` with its output in a file (a large output would fill a pipe nobody
+/// reads while the watchdog waits), under the same limits as [`run_limited`]; returns the status
+/// and the output.
+fn run_to_file(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out_path = dir.join("out.txt");
+    let file = std::fs::File::create(&out_path).unwrap();
+    let mut child = Command::new("prlimit")
+        .arg("--as=1073741824")
+        .arg(env!("CARGO_BIN_EXE_runcommand-lint"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("prlimit (util-linux) is needed for these tests");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("runcommand-lint {args:?} did not finish within 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (status.code(), std::fs::read_to_string(out_path).unwrap())
+}
+
+/// A minified JSON object of 200,000 keys on one line (3.4 MB, under the 10 MiB cap): every
+/// finding is reported, each at its exact column, in every format (columns are counted from
+/// checkpoints of the long line and snippets are cut around the finding, so the work is linear;
+/// the watchdog only guards against a hang).
+#[test]
+fn a_200000_key_object_on_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::from("{");
+    for i in 0..200_000 {
+        if i > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(&format!("\"K{i}\": {i}"));
+    }
+    text.push_str("}\n");
+    std::fs::write(tmp.path().join("wide.json"), &text).unwrap();
+    let (status, s) = run_to_file(
+        tmp.path(),
+        &["check", "--no-config", "--format", "concise", "wide.json"],
+    );
+    assert_eq!(status, Some(1));
+    let unknown: Vec<&str> = s
+        .lines()
+        .filter(|l| l.contains("Lint.UnknownParameter"))
+        .collect();
+    assert_eq!(unknown.len(), 200_000);
+    // The last key's column: its offset in characters (the text is ASCII), 1-based.
+    let last = text.rfind("\"K199999\"").unwrap() + 1;
+    assert!(
+        unknown[199_999].starts_with(&format!("wide.json:1:{last}: warning")),
+        "{}",
+        unknown[199_999]
+    );
+    // The human format shows a window of the line around each finding.
+    let (status, s) = run_to_file(
+        tmp.path(),
+        &["check", "--no-config", "--no-progress", "wide.json"],
+    );
+    assert_eq!(status, Some(1));
+    assert!(
+        s.contains("4 error(s), 200000 warning(s) in 1 file"),
+        "{}",
+        &s[s.len().saturating_sub(300)..]
+    );
+    let window = s
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("1 | ..."))
+        .expect("a window of the line");
+    assert!(
+        window.ends_with("\"K199998\": 199998, \"K199999\": 199999}"),
+        "{window}"
+    );
+}

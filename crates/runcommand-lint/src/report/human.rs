@@ -78,7 +78,12 @@ fn printable(s: &str) -> String {
 /// redacted range replaced by `*`, one for one, so columns stay where they were. The line's
 /// indentation is kept: in YAML it is never part of a value (a secret spanning lines, such as a
 /// private key in a block scalar, covers the indentation of its inner lines).
-fn redact(text: &str, offset: usize, redactions: &[std::ops::Range<usize>]) -> String {
+fn redact(
+    text: &str,
+    offset: usize,
+    redactions: &[std::ops::Range<usize>],
+    line_start: bool,
+) -> String {
     // `redactions` is sorted and merged: the one that may hold `at` is the first ending after it.
     let covered = |at: usize| {
         let i = redactions.partition_point(|r| r.end <= at);
@@ -89,7 +94,12 @@ fn redact(text: &str, offset: usize, redactions: &[std::ops::Range<usize>]) -> S
     if redactions.get(i).is_none_or(|r| r.start >= end) {
         return text.to_owned();
     }
-    let indent = text.len() - text.trim_start_matches([' ', '\t']).len();
+    // A piece cut from inside a line has no indentation of its own.
+    let indent = if line_start {
+        text.len() - text.trim_start_matches([' ', '\t']).len()
+    } else {
+        0
+    };
     text.char_indices()
         .map(|(i, c)| {
             if i >= indent && c != '\n' && c != '\r' && covered(offset + i) {
@@ -109,9 +119,17 @@ const SNIPPET_BEFORE: usize = 40;
 
 /// Cuts a long line to a window around the columns `from..to` (0-based characters), marking cut
 /// ends with `...`; returns the text and the columns moved into it.
-fn window(line: &str, from: usize, to: usize) -> (String, usize, usize) {
+/// `more_before` / `more_after`: the line was cut before / after `line` already (a very long
+/// line is cut to the bytes around the finding first, see [`snippet`]).
+fn window(
+    line: &str,
+    from: usize,
+    to: usize,
+    more_before: bool,
+    more_after: bool,
+) -> (String, usize, usize) {
     let len = line.chars().count();
-    if len <= SNIPPET_WIDTH {
+    if len <= SNIPPET_WIDTH && !more_before && !more_after {
         return (line.to_owned(), from, to);
     }
     let start = from
@@ -119,14 +137,31 @@ fn window(line: &str, from: usize, to: usize) -> (String, usize, usize) {
         .min(len.saturating_sub(SNIPPET_WIDTH));
     let end = (start + SNIPPET_WIDTH).min(len);
     let mut out = String::new();
-    let lead = if start > 0 { "..." } else { "" };
+    let lead = if start > 0 || more_before { "..." } else { "" };
     out.push_str(lead);
     out.extend(line.chars().skip(start).take(end - start));
-    if end < len {
+    if end < len || more_after {
         out.push_str("...");
     }
     let shift = |c: usize| c.clamp(start, end) - start + lead.len();
     (out, shift(from), shift(to))
+}
+
+/// The character boundary at or before byte `i` of `s`.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The character boundary at or after byte `i` of `s`.
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
 }
 
 /// The width of the line-number gutter for a diagnostic's snippet.
@@ -161,19 +196,37 @@ fn snippet(
             break;
         };
         let text = r.text.get(range.clone()).unwrap_or("");
-        let shown: String = printable(&redact(text, range.start, &r.redactions));
-        let chars = shown.chars().count();
-        let from = if line == first {
-            start.column as usize - 1
+        // The finding's bytes on this line.
+        let rel_from = if line == first {
+            d.span.start.saturating_sub(range.start).min(text.len())
         } else {
             0
         };
-        let to = if line == end.line as usize - 1 {
-            (end.column as usize - 1).min(chars)
+        let rel_to = if line == end.line as usize - 1 {
+            d.span
+                .end
+                .saturating_sub(range.start)
+                .clamp(rel_from, text.len())
         } else {
-            chars
+            text.len()
         };
-        let (shown, from, to) = window(&shown, from, to);
+        // A very long line (a minified JSON object) is cut to the bytes around the finding
+        // first, so each snippet costs the same whatever the line's length.
+        let (a, b) = if text.len() > 8 * SNIPPET_WIDTH {
+            let a = floor_boundary(text, rel_from.saturating_sub(4 * SNIPPET_BEFORE));
+            let b = ceil_boundary(text, (rel_from + 4 * SNIPPET_WIDTH).min(text.len()));
+            (a, b.max(a))
+        } else {
+            (0, text.len())
+        };
+        let piece = text.get(a..b).unwrap_or("");
+        let shown: String = printable(&redact(piece, range.start + a, &r.redactions, a == 0));
+        let from = piece.get(..rel_from - a).map_or(0, |s| s.chars().count());
+        let to = match piece.get(rel_from - a..rel_to.min(b) - a) {
+            Some(s) => from + s.chars().count(),
+            None => from,
+        };
+        let (shown, from, to) = window(&shown, from, to, a > 0, b < text.len());
         writeln!(
             out,
             "{} {bar} {shown}",
@@ -316,22 +369,25 @@ mod tests {
     #[test]
     fn long_lines_are_windowed_around_the_finding() {
         let short = "Type: RunShell";
-        assert_eq!(window(short, 6, 14), (short.to_owned(), 6, 14));
+        assert_eq!(
+            window(short, 6, 14, false, false),
+            (short.to_owned(), 6, 14)
+        );
         let long: String = (0..300)
             .map(|i| char::from(b'a' + (i % 26) as u8))
             .collect();
-        let (w, from, to) = window(&long, 200, 205);
+        let (w, from, to) = window(&long, 200, 205, false, false);
         assert!(w.starts_with("...") && w.ends_with("..."));
         assert_eq!(w.chars().count(), SNIPPET_WIDTH + 6);
         // The carets still sit under the same characters.
         let pick = |s: &str, a: usize, b: usize| s.chars().skip(a).take(b - a).collect::<String>();
         assert_eq!(pick(&w, from, to), pick(&long, 200, 205));
         // Near the end: the window ends with the line.
-        let (w, from, to) = window(&long, 295, 300);
+        let (w, from, to) = window(&long, 295, 300, false, false);
         assert!(!w.ends_with("..."));
         assert_eq!(pick(&w, from, to), pick(&long, 295, 300));
         // A span running past the window is cut at its end.
-        let (w, from, to) = window(&long, 10, 290);
+        let (w, from, to) = window(&long, 10, 290, false, false);
         assert_eq!((from, to), (10, SNIPPET_WIDTH));
         assert!(w.ends_with("..."));
     }

@@ -741,7 +741,8 @@ pub fn build<'a>(
     // `duplicate_keys` go through the mapping to report them (findings are sorted at the end).
     let mut repeated = false;
     let mut action_seen = false;
-    let mut unknown: Vec<&str> = Vec::new();
+    // The unknown keys seen (hashed: a hostile mapping may hold hundreds of thousands).
+    let mut unknown: std::collections::HashSet<&str> = std::collections::HashSet::new();
     // Catalogue indexes of the parameters given as null (not sent) or, for optional strings, as
     // "" (the default): absent for the rules.
     let mut nulls: Vec<usize> = Vec::new();
@@ -821,10 +822,8 @@ pub fn build<'a>(
                 }
             }
             None => {
-                if unknown.contains(&key) {
+                if !unknown.insert(key) {
                     repeated = true;
-                } else {
-                    unknown.push(key);
                 }
                 out.push(unknown_parameter(key, &e.key));
             }
