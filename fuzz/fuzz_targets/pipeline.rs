@@ -1,30 +1,60 @@
-//! The whole engine: bytes (as YAML, as JSON, and as a JSON Lines request log streamed through
-//! the cross-request index) → diagnostics, every span inside its text, and positions computable
-//! for every diagnostic.
+//! The whole engine, through its one entry point: bytes (as YAML, as JSON, and as a JSON Lines
+//! request log streamed through the run's cross-request index) → diagnostics, every span and
+//! every fix inside its text, positions computable for every diagnostic, and `Engine::fix`
+//! never producing a text that does not parse.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use runcommand_document::Format;
-use runcommand_rules::{CrossIndex, FileReport, Options};
+use runcommand_rules::{Content, CrossIndex, Engine, FileReport, Source};
 
 fn check_report(r: &FileReport) {
     for d in &r.diagnostics {
         assert!(d.span.start <= d.span.end && d.span.end <= r.text.len());
         let _ = r.position(d.span.start);
         let _ = r.position(d.span.end);
-        assert!(runcommand_catalog::code(d.code).is_some());
+        assert!(runcommand_catalog::code(d.code.as_str()).is_some());
+        for f in d.fix.iter().chain(&d.alternatives) {
+            assert!(r.text.get(f.span.clone()).is_some());
+        }
     }
 }
 
 fuzz_target!(|data: &[u8]| {
-    for format in [Format::Yaml, Format::Json] {
-        check_report(&runcommand_rules::check_bytes("fuzz", data, format));
+    let engine = Engine::default();
+    let content = Content::Bytes(data.to_vec());
+    for (path, format) in [("fuzz.yaml", Format::Yaml), ("fuzz.json", Format::Json)] {
+        let source = Source::File {
+            path,
+            format,
+            content: &content,
+        };
+        check_report(&engine.check(source, None));
+        let fixed = engine.fix(path, format, data, None, true);
+        if fixed.changed {
+            let again = Content::Bytes(fixed.text.into_bytes());
+            let r = engine.check(
+                Source::File {
+                    path,
+                    format,
+                    content: &again,
+                },
+                None,
+            );
+            assert!(!r.diagnostics.iter().any(|d| d.code == "Lint.Syntax"));
+        }
     }
-    let options = Options::default();
     let mut index = CrossIndex::new();
     for (i, line) in data.split(|&b| b == b'\n').enumerate() {
-        let mut r = runcommand_rules::records::check_line("fuzz.jsonl", line, i + 1, &options);
-        index.check(&mut r);
+        let mut r = engine.check_source(
+            Source::Line {
+                path: "fuzz.jsonl",
+                bytes: line,
+                number: i + 1,
+            },
+            None,
+        );
+        engine.finish(&mut r, &mut index, None);
         assert!(r.client_tokens.is_empty() && r.saved_commands.is_empty());
         check_report(&r);
         for d in &r.diagnostics {
