@@ -79,6 +79,10 @@ struct CheckArgs {
     /// Files larger than this many bytes are not read (Lint.FileTooLarge).
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
+    /// Show at most this many findings per file (or log line); one more finding counts the rest
+    /// (0 shows all).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    max_findings_per_file: usize,
     /// Use this configuration file for every file (no discovery of runcommand-lint.toml).
     #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
     config: Option<PathBuf>,

@@ -356,9 +356,18 @@ fn a_200000_key_object_on_one_line() {
     }
     text.push_str("}\n");
     std::fs::write(tmp.path().join("wide.json"), &text).unwrap();
+    let all = ["--max-findings-per-file", "0"];
     let (status, s) = run_to_file(
         tmp.path(),
-        &["check", "--no-config", "--format", "concise", "wide.json"],
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            all[0],
+            all[1],
+            "wide.json",
+        ],
     );
     assert_eq!(status, Some(1));
     let unknown: Vec<&str> = s
@@ -376,7 +385,14 @@ fn a_200000_key_object_on_one_line() {
     // The human format shows a window of the line around each finding.
     let (status, s) = run_to_file(
         tmp.path(),
-        &["check", "--no-config", "--no-progress", "wide.json"],
+        &[
+            "check",
+            "--no-config",
+            "--no-progress",
+            all[0],
+            all[1],
+            "wide.json",
+        ],
     );
     assert_eq!(status, Some(1));
     assert!(
@@ -392,5 +408,24 @@ fn a_200000_key_object_on_one_line() {
     assert!(
         window.ends_with("\"K199998\": 199998, \"K199999\": 199999}"),
         "{window}"
+    );
+    // By default a file shows 10,000 findings and one more counts the rest: the output stays
+    // bounded (SARIF keeps its results until the end), the exit status is the same.
+    let (status, s) = run_to_file(
+        tmp.path(),
+        &["check", "--no-config", "--format", "sarif", "wide.json"],
+    );
+    assert_eq!(status, Some(1));
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 10_001);
+    let last = &results[10_000];
+    assert_eq!(last["ruleId"], "Lint.TooManyFindings");
+    let text = last["message"]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with(
+            "190004 more findings in this file are not shown (190004 Lint.UnknownParameter)"
+        ),
+        "{text}"
     );
 }

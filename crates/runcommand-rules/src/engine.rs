@@ -32,6 +32,9 @@ pub struct Settings {
     pub now: Option<DateTime<Utc>>,
     /// Files larger than this many bytes are not read (`Lint.FileTooLarge`).
     pub max_file_size: u64,
+    /// Findings shown per source at most (`Lint.TooManyFindings` counts the rest); `None` shows
+    /// all.
+    pub max_findings: Option<usize>,
 }
 
 impl Default for Settings {
@@ -40,6 +43,7 @@ impl Default for Settings {
             now: None,
             max_file_size: u64::try_from(runcommand_catalog::limits::FILE_SIZE_MAX_BYTES)
                 .unwrap_or(10 << 20),
+            max_findings: usize::try_from(runcommand_catalog::limits::FINDINGS_PER_FILE_MAX).ok(),
         }
     }
 }
@@ -242,6 +246,50 @@ impl Engine {
         index.check(report);
         crate::apply_suppressions(std::slice::from_mut(report));
         self.configure(report, config);
+        self.cap(report);
+    }
+
+    /// Keeps at most [`Settings::max_findings`] findings (in position order) and counts the
+    /// others in one `Lint.TooManyFindings`, at the first finding not shown, with the highest
+    /// severity among them (so the exit status does not change).
+    pub fn cap(&self, report: &mut FileReport) {
+        let Some(max) = self.settings.max_findings else {
+            return;
+        };
+        if report.diagnostics.len() <= max {
+            return;
+        }
+        let rest = report.diagnostics.split_off(max);
+        let mut counts: std::collections::BTreeMap<&'static str, usize> =
+            std::collections::BTreeMap::new();
+        let mut severity = crate::Severity::Info;
+        for d in &rest {
+            *counts.entry(d.code.as_str()).or_default() += 1;
+            severity = severity.min(d.severity);
+        }
+        let mut by_count: Vec<(&str, usize)> = counts.into_iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let listed: Vec<String> = by_count
+            .iter()
+            .take(5)
+            .map(|(c, n)| format!("{n} {c}"))
+            .collect();
+        let more = if by_count.len() > 5 { ", ..." } else { "" };
+        let first = rest.first().map_or(0..0, |d| d.span.clone());
+        let document = rest.first().map_or(0, |d| d.document);
+        let mut d = crate::Diagnostic::new(
+            code::LINT_TOO_MANY_FINDINGS,
+            first.start..first.start,
+            format!(
+                "{} more findings in this file are not shown ({}{more}): at most {max} are shown per file",
+                rest.len(),
+                listed.join(", ")
+            ),
+        )
+        .help("fix the file, or raise the cap with --max-findings-per-file (0 shows all)")
+        .severity(severity);
+        d.document = document;
+        report.diagnostics.push(d);
     }
 
     /// Applies a configuration's `select`, `ignore`, `per-path-ignores` and `[severity]` to a

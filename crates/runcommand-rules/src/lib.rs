@@ -135,10 +135,15 @@ pub enum Content {
 }
 
 /// Checks one file's bytes completely with a default [`Engine`] (the wall clock, no
-/// configuration): a shorthand of [`Engine::check`] for tests and tools. Never panics.
+/// configuration) showing every finding (no per-file cap): a shorthand of [`Engine::check`] for
+/// tests and tools. Never panics.
 pub fn check_bytes(path: &str, bytes: &[u8], format: Format) -> FileReport {
     let content = Content::Bytes(bytes.to_vec());
-    Engine::default().check(
+    Engine::new(Settings {
+        max_findings: None,
+        ..Settings::default()
+    })
+    .check(
         Source::File {
             path,
             format,

@@ -56,6 +56,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         max_file_size: args
             .max_file_size
             .unwrap_or_else(|| runcommand_rules::Settings::default().max_file_size),
+        max_findings: (args.max_findings_per_file > 0).then_some(args.max_findings_per_file),
         // One time for the whole run: every file sees the same "now".
         now: Some(chrono::Utc::now()),
     });

@@ -87,6 +87,8 @@ pub static STRUCTURAL_CODES: &[Code] = &[
     // OOS templates (`oos`).
     code::LINT_OOS_PARAMETER_COLLISION,
     code::LINT_OOS_UNKNOWN_PARAMETER,
+    // The engine's cap on the findings of one file (`Engine::cap`).
+    code::LINT_TOO_MANY_FINDINGS,
 ];
 
 /// Whether any part of the engine can emit `code` today.
