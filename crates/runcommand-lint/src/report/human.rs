@@ -147,6 +147,20 @@ fn window(
     (out, shift(from), shift(to))
 }
 
+/// The display columns before the characters `from..to` of `shown` and the columns they take.
+fn display_columns(shown: &str, from: usize, to: usize) -> (usize, usize) {
+    use unicode_width::UnicodeWidthChar;
+    let width = |c: char| c.width().unwrap_or(0);
+    let pad = shown.chars().take(from).map(width).sum();
+    let len = shown
+        .chars()
+        .skip(from)
+        .take(to.saturating_sub(from))
+        .map(width)
+        .sum();
+    (pad, len)
+}
+
 /// The character boundary at or before byte `i` of `s`.
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
@@ -232,7 +246,10 @@ fn snippet(
             "{} {bar} {shown}",
             st.paint("1;34", &format!("{:>width$}", line + 1 + shift))
         )?;
-        let carets = "^".repeat(to.saturating_sub(from).max(1));
+        // Carets by display width: a wide character (CJK, most emoji) takes two columns of the
+        // terminal, a combining mark none.
+        let (pad, width) = display_columns(&shown, from, to);
+        let carets = "^".repeat(width.max(1));
         let code = match d.severity {
             Severity::Error => "1;31",
             Severity::Warning => "1;33",
@@ -242,7 +259,7 @@ fn snippet(
             out,
             "{:width$} {bar} {}{}",
             "",
-            " ".repeat(from),
+            " ".repeat(pad),
             st.paint(code, &carets)
         )?;
     }
@@ -365,6 +382,21 @@ pub fn table(out: &mut impl Write, t: &Totals, elapsed: Duration, st: &Style) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn carets_follow_the_display_width() {
+        // CJK and emoji take two columns, a combining accent none.
+        let shown = "Name: 部署😀 e\u{301}x";
+        let from = shown
+            .chars()
+            .collect::<Vec<_>>()
+            .iter()
+            .rposition(|c| *c == 'e')
+            .unwrap();
+        assert_eq!(display_columns(shown, from, from + 2), (6 + 4 + 2 + 1, 1));
+        assert_eq!(display_columns(shown, 6, 8), (6, 4));
+        assert_eq!(display_columns(&printable("a\tb"), 2, 3), (2, 1));
+    }
 
     #[test]
     fn long_lines_are_windowed_around_the_finding() {
