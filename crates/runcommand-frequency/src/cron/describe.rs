@@ -135,18 +135,17 @@ fn time_phrase(c: &Cron) -> (String, bool) {
         plain_values(&c.second),
         plain_values(&c.minute),
         plain_values(&c.hour),
-    ) {
-        if secs.len() * mins.len() * hours.len() <= 6 {
-            let mut times = Vec::new();
-            for h in &hours {
-                for m in &mins {
-                    for s in &secs {
-                        times.push(format!("{h:02}:{m:02}:{s:02}"));
-                    }
+    ) && secs.len() * mins.len() * hours.len() <= 6
+    {
+        let mut times = Vec::new();
+        for h in &hours {
+            for m in &mins {
+                for s in &secs {
+                    times.push(format!("{h:02}:{m:02}:{s:02}"));
                 }
             }
-            return (format!("at {}", join(&times)), true);
         }
+        return (format!("at {}", join(&times)), true);
     }
     let mut parts: Vec<String> = Vec::new();
     let sec_every = is_every(&c.second);
@@ -271,11 +270,11 @@ pub(crate) fn describe(c: &Cron) -> String {
         out.push(' ');
         out.push_str(&day);
     }
-    if let Some(year) = &c.year {
-        if !year.is_unrestricted() {
-            out.push_str(" in ");
-            out.push_str(&items_text(year));
-        }
+    if let Some(year) = &c.year
+        && !year.is_unrestricted()
+    {
+        out.push_str(" in ");
+        out.push_str(&items_text(year));
     }
     match &c.zone {
         Some(z) => {

@@ -448,13 +448,14 @@ fn parse_field(text: &str, offset: usize, kind: FieldKind) -> Result<Field, Vec<
         }
         pos += part.len() + 1;
     }
-    if errors.is_empty() && items.len() > 1 {
-        if let Some(q) = items.iter().find(|i| i.kind == ItemKind::Any) {
-            errors.push(FrequencyError::new(
-                q.span.clone(),
-                "`?` must stand alone in its field",
-            ));
-        }
+    if errors.is_empty()
+        && items.len() > 1
+        && let Some(q) = items.iter().find(|i| i.kind == ItemKind::Any)
+    {
+        errors.push(FrequencyError::new(
+            q.span.clone(),
+            "`?` must stand alone in its field",
+        ));
     }
     if errors.is_empty() {
         Ok(Field {
@@ -499,11 +500,12 @@ fn parse_item(s: &str, off: usize, kind: FieldKind) -> Result<Item, FrequencyErr
             if upper == "LW" {
                 return item(ItemKind::LastWeekday);
             }
-            if let Some(day) = upper.strip_suffix('W') {
-                if !day.is_empty() && day.bytes().all(|b| b.is_ascii_digit()) {
-                    let v = parse_value(day, off, kind)?;
-                    return item(ItemKind::NearestWeekday(v));
-                }
+            if let Some(day) = upper.strip_suffix('W')
+                && !day.is_empty()
+                && day.bytes().all(|b| b.is_ascii_digit())
+            {
+                let v = parse_value(day, off, kind)?;
+                return item(ItemKind::NearestWeekday(v));
             }
         }
         FieldKind::DayOfWeek => {
@@ -527,11 +529,11 @@ fn parse_item(s: &str, off: usize, kind: FieldKind) -> Result<Item, FrequencyErr
                 };
                 return item(ItemKind::Nth { weekday, nth });
             }
-            if let Some(day) = upper.strip_suffix('L') {
-                if !day.is_empty() {
-                    let weekday = parse_value(s.get(..day.len()).unwrap_or(""), off, kind)?;
-                    return item(ItemKind::LastOf(weekday));
-                }
+            if let Some(day) = upper.strip_suffix('L')
+                && !day.is_empty()
+            {
+                let weekday = parse_value(s.get(..day.len()).unwrap_or(""), off, kind)?;
+                return item(ItemKind::LastOf(weekday));
             }
         }
         _ => {}

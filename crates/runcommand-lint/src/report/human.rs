@@ -248,8 +248,8 @@ fn snippet(
         )?;
         // Carets by display width: a wide character (CJK, most emoji) takes two columns of the
         // terminal, a combining mark none.
-        let (pad, width) = display_columns(&shown, from, to);
-        let carets = "^".repeat(width.max(1));
+        let (pad, columns) = display_columns(&shown, from, to);
+        let carets = "^".repeat(columns.max(1));
         let code = match d.severity {
             Severity::Error => "1;31",
             Severity::Warning => "1;33",
