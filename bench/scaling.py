@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Growth exponents of `runcommand-lint check` on adversarial shapes (issue 18).
+
+For each shape, a file is generated at sizes n, 4n and 16n and checked by the release binary
+(every finding shown: `--max-findings-per-file 0`, output to /dev/null); the time is the median
+of RUNS runs. The exponent is log(t(16n) / t(n)) / log(16): 1 for linear work, 2 for quadratic.
+Target: every exponent <= 1.2. Usage: bench/scaling.py [BINARY] (default target/release/...).
+"""
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = sys.argv[1] if len(sys.argv) > 1 else "target/release/runcommand-lint"
+RUNS = int(os.environ.get("RUNS", "3"))
+HEAD = "RegionId: cn-hangzhou\nType: RunShellScript\nInstanceId: [i-bp185dy2o3o6neg1234]\n"
+
+
+def keys_on_one_line(n):
+    return "json", "{" + ", ".join(f'"K{i}": {i}' for i in range(n)) + "}\n"
+
+
+def findings_on_one_line(n):
+    ids = ", ".join(f"x-{i}" for i in range(n))
+    return "yaml", f"RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo\nInstanceId: [{ids}]\n"
+
+
+def deep_nesting(n):
+    # n unknown keys, each holding a list nested 100 deep (the cap is 256).
+    deep = "[" * 100 + "1" + "]" * 100
+    body = "".join(f"X{i}: {deep}\n" for i in range(n))
+    return "yaml", HEAD + "CommandContent: echo\n" + body
+
+
+def placeholders(n):
+    script = " ".join(f"{{{{p{i}}}}} PASSWORD=pw{i:06}" for i in range(n))
+    return "yaml", HEAD + f"EnableParameter: true\nCommandContent: '{script}'\n"
+
+
+def documents(n):
+    doc = HEAD + "CommandContent: echo hi\nTimeout: 90000\n"
+    return "yaml", "---\n".join(doc for _ in range(n))
+
+
+def parameters(n):
+    pairs = "".join(f"  k{i}: v{i}\n" for i in range(n))
+    return "yaml", HEAD + "EnableParameter: true\nCommandContent: echo {{k0}}\nParameters:\n" + pairs
+
+
+def log_lines(n):
+    line = '{"RegionId": "cn-hangzhou", "Type": "RunShellScript", "CommandContent": "echo", "InstanceId": ["i-bp185dy2o3o6neg1234"], "ClientToken": "t-%d", "Timout": 3}\n'
+    return "jsonl", "".join(line % i for i in range(n))
+
+
+SHAPES = [
+    ("many keys on one line (JSON)", keys_on_one_line, 12_500, "concise"),
+    ("many keys on one line (human)", keys_on_one_line, 12_500, "human"),
+    ("many keys on one line (sarif)", keys_on_one_line, 12_500, "sarif"),
+    ("many keys on one line (github)", keys_on_one_line, 12_500, "github"),
+    ("many findings on one line", findings_on_one_line, 6_000, "concise"),
+    ("deep-but-allowed nesting", deep_nesting, 500, "concise"),
+    ("long script, many placeholders", placeholders, 1_200, "concise"),
+    ("many documents", documents, 2_000, "concise"),
+    ("many Parameters", parameters, 5_000, "concise"),
+    ("request log lines", log_lines, 12_500, "json"),
+]
+
+
+def timed(path, fmt):
+    cmd = [BIN, "check", "--no-config", "--no-progress", "--max-findings-per-file", "0",
+           "--max-file-size", str(1 << 30), "--format", fmt, path]
+    times = []
+    for _ in range(RUNS):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main():
+    worst = 0.0
+    print(f"{'shape':34} {'n':>8} {'t(n)':>9} {'t(4n)':>9} {'t(16n)':>9}  exponent")
+    with tempfile.TemporaryDirectory() as d:
+        for name, gen, n, fmt in SHAPES:
+            ts = []
+            for k in (1, 4, 16):
+                ext, text = gen(n * k)
+                path = os.path.join(d, f"f.{ext}")
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+                ts.append(timed(path, fmt))
+            exp = math.log(ts[2] / ts[0]) / math.log(16)
+            worst = max(worst, exp)
+            print(f"{name:34} {n:>8} {ts[0]*1000:>7.1f}ms {ts[1]*1000:>7.1f}ms {ts[2]*1000:>7.1f}ms  {exp:.2f}")
+    print(f"worst exponent: {worst:.2f} (target <= 1.2)")
+    return 0 if worst <= 1.2 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
