@@ -134,6 +134,27 @@ pub struct Config {
     pub extra_regions: Vec<String>,
 }
 
+/// Checks codes or code prefixes given outside a file (`--select`, `--ignore`): `Err` names the
+/// first that is none, with "did you mean".
+pub fn check_codes(list: &[String]) -> Result<(), String> {
+    for v in list {
+        let v = v.trim();
+        if !v.is_empty()
+            && runcommand_catalog::CODES
+                .iter()
+                .any(|c| code_matches(v, c.code))
+        {
+            continue;
+        }
+        let hint = match did_you_mean(v, runcommand_catalog::CODES.iter().map(|c| c.code)) {
+            Some(s) => format!("; did you mean `{s}`?"),
+            None => "; `runcommand-lint rules` lists the codes".to_owned(),
+        };
+        return Err(format!("`{v}` is not a code or a code prefix{hint}"));
+    }
+    Ok(())
+}
+
 /// The closest code to a misspelt one (as the engine's "did you mean").
 fn did_you_mean<'c>(
     word: &str,
@@ -148,7 +169,7 @@ fn did_you_mean<'c>(
 }
 
 /// Whether `pattern` (a code or a dotted prefix) matches `code`.
-fn code_matches(pattern: &str, code: &str) -> bool {
+pub fn code_matches(pattern: &str, code: &str) -> bool {
     code.strip_prefix(pattern)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }

@@ -89,9 +89,16 @@ pub fn explain(code: &str) -> ExitCode {
 
 /// Prints every code with its class, default severity, HTTP status, evidence and whether this
 /// version emits it; `json`: the same as a JSON array, with each trigger's evidence and source.
-pub fn rules(json: bool) -> ExitCode {
+pub fn rules(json: bool, class: Option<&str>, emitted_only: bool) -> ExitCode {
+    // Sorted by code; filtered by class and by whether this version emits them.
+    let mut codes: Vec<&runcommand_catalog::CodeInfo> = CODES
+        .iter()
+        .filter(|c| class.is_none_or(|k| c.class.as_str() == k))
+        .filter(|c| !emitted_only || runcommand_rules::rules::is_implemented(c.code))
+        .collect();
+    codes.sort_by_key(|c| c.code);
     if json {
-        let list: Vec<serde_json::Value> = CODES
+        let list: Vec<serde_json::Value> = codes
             .iter()
             .map(|c| {
                 serde_json::json!({
@@ -101,6 +108,7 @@ pub fn rules(json: bool) -> ExitCode {
                     "http_status": c.http_status,
                     "emitted": runcommand_rules::rules::is_implemented(c.code),
                     "evidence": c.evidence_summary(),
+                    "message": c.message,
                     "triggers": c.triggers.iter().map(|t| serde_json::json!({
                         "what": t.what,
                         "evidence": t.evidence.as_str(),
@@ -113,14 +121,14 @@ pub fn rules(json: bool) -> ExitCode {
         text.push('\n');
         return emit(&text);
     }
-    let width = CODES.iter().map(|c| c.code.len()).max().unwrap_or(10);
+    let width = codes.iter().map(|c| c.code.len()).max().unwrap_or(10);
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:width$}  {:9}  {:8}  {:4}  {:10}  emitted",
-        "code", "class", "severity", "http", "evidence"
+        "{:width$}  {:9}  {:8}  {:4}  {:10}  {:7}  summary",
+        "code", "class", "severity", "http", "evidence", "emitted"
     );
-    for c in CODES {
+    for c in codes {
         let status = c
             .http_status
             .map_or_else(|| "-".to_owned(), |st| st.to_string());
@@ -131,12 +139,13 @@ pub fn rules(json: bool) -> ExitCode {
         };
         let _ = writeln!(
             s,
-            "{:width$}  {:9}  {:8}  {:4}  {:10}  {emitted}",
+            "{:width$}  {:9}  {:8}  {:4}  {:10}  {emitted:7}  {}",
             c.code,
             c.class.as_str(),
             c.severity.as_str(),
             status,
             c.evidence_summary(),
+            c.message,
         );
     }
     emit(&s)

@@ -46,6 +46,12 @@ enum Command {
         /// Output format: a table, or JSON with each trigger's evidence and source.
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
         format: RulesFormat,
+        /// Only the codes of this class.
+        #[arg(long, value_parser = ["request", "inventory", "service"])]
+        class: Option<String>,
+        /// Only the codes this version emits.
+        #[arg(long)]
+        emitted: bool,
     },
     /// Check a Frequency expression, describe it and list its next firings.
     Schedule(schedule::ScheduleArgs),
@@ -64,19 +70,28 @@ enum RulesFormat {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Files or directories to check; `-` for standard input.
-    #[arg(required = true)]
+    /// Files or directories to check (default: the current directory); `-` for standard input.
+    #[arg(default_value = ".")]
     paths: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
+    /// Report only these codes or code prefixes (as the configuration's `select`, applied after it).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Never report these codes or code prefixes (as the configuration's `ignore`, applied after it).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Findings only: no summary table and no counts (human format).
+    #[arg(long, short)]
+    quiet: bool,
     /// The name to report for standard input (its extension picks YAML or JSON).
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<String>,
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
-    /// Files larger than this many bytes are not read (Lint.FileTooLarge).
+    /// Files larger than this many bytes are not read (Lint.FileTooLarge) [default: 10485760].
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
     /// Show at most this many findings per file (or log line); one more finding counts the rest
@@ -98,8 +113,8 @@ struct CheckArgs {
     /// Say on standard error which files were skipped and which configuration files were used.
     #[arg(long, short)]
     verbose: bool,
-    /// After the findings, print how many there are of each code (on standard error for the
-    /// machine-readable formats).
+    /// Print how many findings there are of each code: instead of the findings in human format
+    /// (as ruff does), after them in concise, on standard error for the machine-readable formats.
     #[arg(long)]
     statistics: bool,
     /// How to read standard input and the files named on the command line (`auto`: by the
@@ -200,7 +215,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Explain { code } => explain::explain(&code),
-        Command::Rules { format } => explain::rules(format == RulesFormat::Json),
+        Command::Rules {
+            format,
+            class,
+            emitted,
+        } => explain::rules(format == RulesFormat::Json, class.as_deref(), emitted),
         Command::Schedule(args) => schedule::run(&args),
         Command::Lsp => runcommand_lsp::run_stdio(),
     }

@@ -74,7 +74,11 @@ fn a_missing_path_exits_2_and_the_other_paths_are_still_checked() {
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(run(&["check"]).status.code(), Some(2));
+    // (`check` alone checks the current directory: see command_line_conveniences.)
+    assert_eq!(
+        run(&["check", "--max-file-size", "big"]).status.code(),
+        Some(2)
+    );
     assert_eq!(
         run(&["check", "--format", "xml", "x.yaml"]).status.code(),
         Some(2)
@@ -378,4 +382,103 @@ fn an_output_that_cannot_be_written_is_an_error() {
             "{args:?}: {err}"
         );
     }
+}
+
+/// Issue 18's papercuts: no path is the current directory, a run without requests says so, ruff's
+/// `--output-format`, `--select`/`--ignore` on the command line, `-q`, `--statistics` in human
+/// format, `rules` filters.
+#[test]
+fn command_line_conveniences() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir(d.join("reqs")).unwrap();
+    std::fs::write(
+        d.join("reqs/a.yaml"),
+        "RegionId: cn-hangzhou\nType: RunShellscript\nCommandContent: echo\nInstanceId: [i-bp185dy2o3o6neg1234]\nTimout: 5\n",
+    )
+    .unwrap();
+    // No path: the current directory.
+    let out = common::run_in(d, &["check", "--output-format", "concise"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.contains("reqs/a.yaml:2:7: error InvalidCmdType.NotFound"),
+        "{s}"
+    );
+    assert!(s.contains("Lint.UnknownParameter"), "{s}");
+    // --select / --ignore, as the configuration keys (prefixes too).
+    let out = common::run_in(
+        d,
+        &["check", "--format", "concise", "--select", "Lint"],
+        None,
+    );
+    let s = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        !s.contains("InvalidCmdType") && s.contains("Lint.UnknownParameter"),
+        "{s}"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = common::run_in(
+        d,
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--ignore",
+            "InvalidCmdType,Lint.UnknownParameter",
+        ],
+        None,
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = common::run_in(d, &["check", "--select", "Lint.Nope"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`Lint.Nope` is not a code"));
+    // -q: findings only; --statistics (human): the counts only.
+    let out = common::run_in(d, &["check", "-q", "--color", "never"], None);
+    let s = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        s.contains("error[InvalidCmdType.NotFound]") && !s.contains("Summary"),
+        "{s}"
+    );
+    let out = common::run_in(d, &["check", "--statistics", "--color", "never"], None);
+    let s = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!s.contains("error["), "{s}");
+    assert!(
+        s.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()[..2]
+                == ["1", "InvalidCmdType.NotFound"]),
+        "{s}"
+    );
+    // A tree without requests: said, status 0.
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("ci.yaml"), "name: ci\non: push\n").unwrap();
+    let out = common::run_in(empty.path(), &["check"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("warning: no RunCommand request found in ."),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // rules: sorted by code, filtered.
+    let out = run(&["rules", "--class", "service", "--emitted"]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    let codes: Vec<&str> = s
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["Lint.InternalError", "Lint.Io"]);
+    let all = String::from_utf8(run(&["rules"]).stdout).unwrap();
+    let listed: Vec<&str> = all
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    let mut sorted = listed.clone();
+    sorted.sort_unstable();
+    assert_eq!(listed, sorted);
 }

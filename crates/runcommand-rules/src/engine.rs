@@ -35,6 +35,11 @@ pub struct Settings {
     /// Findings shown per source at most (`Lint.TooManyFindings` counts the rest); `None` shows
     /// all.
     pub max_findings: Option<usize>,
+    /// Codes or code prefixes reported only (the command line's `--select`), after the
+    /// configuration; empty: no restriction.
+    pub select: Vec<String>,
+    /// Codes or code prefixes never reported (`--ignore`), after the configuration.
+    pub ignore: Vec<String>,
 }
 
 impl Default for Settings {
@@ -44,6 +49,8 @@ impl Default for Settings {
             max_file_size: u64::try_from(runcommand_catalog::limits::FILE_SIZE_MAX_BYTES)
                 .unwrap_or(10 << 20),
             max_findings: usize::try_from(runcommand_catalog::limits::FINDINGS_PER_FILE_MAX).ok(),
+            select: Vec::new(),
+            ignore: Vec::new(),
         }
     }
 }
@@ -295,6 +302,19 @@ impl Engine {
     /// Applies a configuration's `select`, `ignore`, `per-path-ignores` and `[severity]` to a
     /// report's findings (the last step of [`Engine::finish`]; alone for a parse-only run).
     pub fn configure(&self, report: &mut FileReport, config: Option<&Config>) {
+        let (select, ignore) = (&self.settings.select, &self.settings.ignore);
+        if !select.is_empty() || !ignore.is_empty() {
+            report.diagnostics.retain(|d| {
+                let code = d.code.as_str();
+                (select.is_empty()
+                    || select
+                        .iter()
+                        .any(|p| runcommand_config::code_matches(p, code)))
+                    && !ignore
+                        .iter()
+                        .any(|p| runcommand_config::code_matches(p, code))
+            });
+        }
         let Some(config) = config else {
             return;
         };

@@ -122,8 +122,10 @@ impl Emitter<'_> {
             self.totals.files_with_errors += 1;
         }
         self.totals.add(&report);
-        if self.args.diff {
-            // `--diff` prints the diffs only.
+        if self.args.diff
+            || (self.args.statistics && self.args.format == crate::OutputFormat::Human)
+        {
+            // `--diff` prints the diffs only; `--statistics` in human format the counts only.
             return Ok(());
         }
         self.reporter.file(&mut self.buf, &report)

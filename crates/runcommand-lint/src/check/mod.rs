@@ -57,10 +57,18 @@ pub fn run(args: CheckArgs) -> ExitCode {
             .max_file_size
             .unwrap_or_else(|| runcommand_rules::Settings::default().max_file_size),
         max_findings: (args.max_findings_per_file > 0).then_some(args.max_findings_per_file),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
         // One time for the whole run: every file sees the same "now".
         now: Some(chrono::Utc::now()),
     });
     let max = engine.settings().max_file_size;
+    for list in [&args.select, &args.ignore] {
+        if let Err(why) = runcommand_config::check_codes(list) {
+            eprintln!("runcommand-lint: error: {why}");
+            return ExitCode::from(2);
+        }
+    }
     let configs = match Configs::new(args.config.as_deref(), args.no_config) {
         Ok(c) => Mutex::new(c),
         Err(e) => return config_failed(&e),
@@ -192,8 +200,18 @@ pub fn run(args: CheckArgs) -> ExitCode {
             out,
             ..
         } = &mut emitter;
-        if !args.diff {
+        // `--statistics` in human format prints the counts instead of the findings; `--quiet`
+        // prints the findings only.
+        let human_statistics = args.statistics && args.format == OutputFormat::Human;
+        let quiet = args.quiet && args.format == OutputFormat::Human;
+        if !args.diff && !human_statistics && !quiet {
             reporter.finish(buf, totals, started.elapsed())?;
+        }
+        if totals.files == 0 && !args.diff {
+            eprintln!(
+                "runcommand-lint: warning: no RunCommand request found in {}",
+                args.paths.join(", ")
+            );
         }
         if args.statistics {
             // After the findings: on stdout for the formats people read, else on stderr so the
