@@ -96,11 +96,12 @@ pub fn run(args: &ScheduleArgs) -> ExitCode {
     let from = args.from.unwrap_or_else(Utc::now);
     let expr = args.expression.as_str();
     let (parsed, diags) = check_expression(expr, args.timeout, from);
-    let valid = !diags.iter().any(|d| d.severity == Severity::Error);
     let firings: Vec<DateTime<Utc>> = parsed
         .as_ref()
         .map(|f| f.next_firings(from, args.count))
         .unwrap_or_default();
+    // Valid: no error, and it fires (an `at` in the past is accepted with a warning but never runs).
+    let valid = !diags.iter().any(|d| d.severity == Severity::Error) && !firings.is_empty();
     let zone = parsed.as_ref().map(|f| f.zone());
     let gap = parsed
         .as_ref()
@@ -193,14 +194,27 @@ fn human(
     }
     if !r.firings.is_empty() {
         let zone = r.zone.as_deref().unwrap_or("UTC");
-        writeln!(
-            out,
-            "Next {} firings after {} ({zone} | UTC):",
-            r.firings.len(),
-            r.from
-        )?;
-        for f in &r.firings {
-            writeln!(out, "  {}  |  {}", f.local, f.utc)?;
+        // One column when the times are UTC anyway.
+        if r.firings.iter().all(|f| f.local == f.utc) {
+            writeln!(
+                out,
+                "Next {} firings after {} (UTC):",
+                r.firings.len(),
+                r.from
+            )?;
+            for f in &r.firings {
+                writeln!(out, "  {}", f.utc)?;
+            }
+        } else {
+            writeln!(
+                out,
+                "Next {} firings after {} ({zone} | UTC):",
+                r.firings.len(),
+                r.from
+            )?;
+            for f in &r.firings {
+                writeln!(out, "  {}  |  {}", f.local, f.utc)?;
+            }
         }
     } else if r.description.is_some() {
         writeln!(out, "Next firings after {}: none", r.from)?;

@@ -138,3 +138,34 @@ fn bad_from_is_a_usage_error() {
         Some(2)
     );
 }
+
+/// A schedule in UTC gets one column of times; an `at` in the past is accepted by the API with a
+/// warning but never runs, so it is not valid here.
+#[test]
+fn utc_in_one_column_and_a_past_at_is_not_valid() {
+    let out = common::run(&[
+        "schedule",
+        "rate(5m)",
+        "--count",
+        "2",
+        "--from",
+        "2026-12-01T00:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.contains("Next 2 firings after 2026-12-01T00:00:00Z (UTC):\n  2026-12-01T00:05:00Z\n"),
+        "{s}"
+    );
+    assert!(!s.contains("Z  |  "), "{s}");
+    let out = common::run(&[
+        "schedule",
+        "at(2020-01-01 00:00:00)",
+        "--from",
+        "2026-12-01T00:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("Valid: no"), "{s}");
+    assert!(s.contains("Lint.ScheduleExpired"), "{s}");
+}
