@@ -263,6 +263,19 @@ impl<'a> Request<'a> {
     pub fn has(&self, key: impl ParamKey) -> bool {
         self.params.contains_key(key)
     }
+
+    /// A key of the request that is no parameter but nearly spells `name` (its case, or a small
+    /// edit distance, as "did you mean" finds it): why `name` is missing, most likely.
+    pub fn near_miss_key(&self, name: &str) -> Option<(&'a str, &'a Node)> {
+        self.node.as_map()?.iter().find_map(|e| {
+            let key = e.key.as_key_str()?;
+            let head = key.split('.').next().unwrap_or(key);
+            (runcommand_catalog::parameter_index(key).is_none()
+                && key != "Action"
+                && did_you_mean(head, std::iter::once(name)) == Some(name))
+            .then_some((key, &e.key))
+        })
+    }
 }
 
 /// The `Key` and `Value` entries of one flattened tag pair (`Tag.N.Key`, `Tag.N.Value`).

@@ -118,15 +118,30 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .and_then(|m| m.first())
                 .map_or(req.node.span.clone(), |e| e.key.span.clone()),
         };
-        out.push(
-            Diagnostic::new(
-                code::MISSING_PARAM_INSTANCE_ID,
-                span,
-                "no instance is selected: give InstanceId (1 to 100 IDs) or ResourceTag",
-            )
-            .param("InstanceId")
-            .help("add `InstanceId: [i-...]`"),
-        );
+        let mut d = Diagnostic::new(
+            code::MISSING_PARAM_INSTANCE_ID,
+            span,
+            "no instance is selected: give InstanceId (1 to 100 IDs) or ResourceTag",
+        )
+        .param("InstanceId")
+        .help("add `InstanceId: [i-...]`");
+        // A misspelt key (`InstanceID`, `InstanceIds`) is the likely cause: point at it.
+        if let Some((key, node)) = req
+            .near_miss_key("InstanceId")
+            .or_else(|| req.near_miss_key("ResourceTag"))
+        {
+            let name = if key.to_ascii_lowercase().starts_with("instance") {
+                "InstanceId"
+            } else {
+                "ResourceTag"
+            };
+            d = d
+                .help(format!(
+                    "did you mean to write `{name}`? `{key}` is no parameter"
+                ))
+                .related_here(node.span.clone(), format!("`{key}` is written here"));
+        }
+        out.push(d);
     }
     let max = usize::try_from(INSTANCE_IDS_MAX).unwrap_or(100);
     if let Some(extra) = ids.get(max) {

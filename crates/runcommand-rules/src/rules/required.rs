@@ -45,15 +45,23 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let info = id.info();
         if !req.has(id) {
             let example = info.example.unwrap_or("...");
-            out.push(
-                Diagnostic::new(
-                    code::LINT_MISSING_PARAMETER,
-                    at.clone(),
-                    format!("required parameter `{}` is missing", info.name),
-                )
-                .param(info.name)
-                .help(format!("add `{}: {example}`", info.name)),
-            );
+            let mut d = Diagnostic::new(
+                code::LINT_MISSING_PARAMETER,
+                at.clone(),
+                format!("required parameter `{}` is missing", info.name),
+            )
+            .param(info.name)
+            .help(format!("add `{}: {example}`", info.name));
+            // A misspelt key is the likely cause: point at it.
+            if let Some((key, node)) = req.near_miss_key(info.name) {
+                d = d
+                    .help(format!(
+                        "did you mean to write `{}`? `{key}` is no parameter",
+                        info.name
+                    ))
+                    .related_here(node.span.clone(), format!("`{key}` is written here"));
+            }
+            out.push(d);
         }
     }
 }
