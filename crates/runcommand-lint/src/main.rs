@@ -57,6 +57,14 @@ enum Command {
     Schedule(schedule::ScheduleArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
+    /// Print a shell completion script (e.g. `runcommand-lint completions bash >
+    /// /etc/bash_completion.d/runcommand-lint`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `runcommand-lint man > runcommand-lint.1`.
+    Man,
 }
 
 /// How `rules` prints the catalogue.
@@ -206,6 +214,16 @@ fn output_failed(e: &std::io::Error) -> Option<ExitCode> {
     }
 }
 
+/// Writes generated text to standard output (a closed pipe is no error).
+fn emit_bytes(bytes: &[u8]) -> ExitCode {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => output_failed(&e).unwrap_or(ExitCode::SUCCESS),
+    }
+}
+
 fn main() -> ExitCode {
     // A panic is caught per file by the engine; keep its report to one line.
     std::panic::set_hook(Box::new(|info| {
@@ -222,5 +240,19 @@ fn main() -> ExitCode {
         } => explain::rules(format == RulesFormat::Json, class.as_deref(), emitted),
         Command::Schedule(args) => schedule::run(&args),
         Command::Lsp => runcommand_lsp::run_stdio(),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "runcommand-lint", &mut out);
+            emit_bytes(&out)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut out) {
+                Ok(()) => emit_bytes(&out),
+                Err(e) => crate::output_failed(&e).unwrap_or(ExitCode::SUCCESS),
+            }
+        }
     }
 }

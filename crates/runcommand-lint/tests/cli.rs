@@ -482,3 +482,21 @@ fn command_line_conveniences() {
     sorted.sort_unstable();
     assert_eq!(listed, sorted);
 }
+
+#[test]
+fn completions_and_the_manual_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let s = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            s.contains("runcommand-lint") && s.contains("max-findings-per-file"),
+            "{shell}"
+        );
+    }
+    let out = run(&["man"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains(".TH runcommand-lint 1"), "{s}");
+    assert!(s.contains("check"), "{s}");
+}
