@@ -62,7 +62,8 @@ def units(line: str, chars: int, encoding: str) -> int:
     return len(prefix.encode("utf-16-le")) // 2
 
 
-def expected(text: str, encoding: str) -> list[tuple]:
+def as_published(diagnostics: list[dict], text: str, encoding: str) -> list[tuple]:
+    """`check --format json` diagnostics as the tuples `published` makes of LSP ones."""
     lines = text.split("\n")
 
     def pos(p: dict) -> tuple[int, int]:
@@ -77,8 +78,12 @@ def expected(text: str, encoding: str) -> list[tuple]:
             pos(d["range"]["start"]),
             pos(d["range"]["end"]),
         )
-        for d in check(text)
+        for d in diagnostics
     ]
+
+
+def expected(text: str, encoding: str) -> list[tuple]:
+    return as_published(check(text), text, encoding)
 
 
 def published(diagnostics) -> list[tuple]:
@@ -297,22 +302,7 @@ def check_path(path: str) -> list[dict]:
 
 
 def expected_at(path: str, text: str, encoding: str) -> list[tuple]:
-    lines = text.split("\n")
-
-    def pos(p: dict) -> tuple[int, int]:
-        line = p["line"] - 1
-        return (line, units(lines[line], p["column"] - 1, encoding))
-
-    return [
-        (
-            d["code"],
-            d["message"],
-            {"error": 1, "warning": 2, "info": 3}[d["severity"]],
-            pos(d["range"]["start"]),
-            pos(d["range"]["end"]),
-        )
-        for d in check_path(path)
-    ]
+    return as_published(check_path(path), text, encoding)
 
 
 def file_uri(path: str) -> str:

@@ -160,12 +160,8 @@ fn did_you_mean<'c>(
     word: &str,
     candidates: impl Iterator<Item = &'c str> + Clone,
 ) -> Option<&'c str> {
-    if let Some(c) = candidates.clone().find(|c| c.eq_ignore_ascii_case(word)) {
-        return Some(c);
-    }
     let max = usize::try_from(runcommand_catalog::limits::SUGGESTION_MAX_DISTANCE).unwrap_or(3);
-    let limit = max.min(word.chars().count().div_ceil(3)).max(1);
-    runcommand_suggest::closest(word, candidates, limit).map(|(c, _)| c)
+    runcommand_suggest::did_you_mean(word, candidates, max)
 }
 
 /// Whether `pattern` (a code or a dotted prefix) matches `code`.

@@ -53,6 +53,21 @@ impl Rows {
     }
 }
 
+/// "Did you mean": a candidate equal to `word` ignoring ASCII case first, else the closest in
+/// edit distance (ignoring case) within `max_distance` edits and at most a third of the word's
+/// length (so a short word is not "corrected" into an unrelated one).
+pub fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl Iterator<Item = &'c str> + Clone,
+    max_distance: usize,
+) -> Option<&'c str> {
+    if let Some(c) = candidates.clone().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(c);
+    }
+    let limit = max_distance.min(word.chars().count().div_ceil(3)).max(1);
+    closest(word, candidates, limit).map(|(c, _)| c)
+}
+
 /// The candidate closest to `word` in edit distance, both lowercased, with its distance: the
 /// first of equally close ones, and only within `limit` edits.
 pub fn closest<'c>(
