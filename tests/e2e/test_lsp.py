@@ -44,14 +44,7 @@ def check(text: str) -> list[dict]:
         path = os.path.join(d, "deploy.yaml")
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-        out = subprocess.run(
-            [BIN, "check", "--format", "json", path],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    assert out.returncode in (0, 1), out.stderr
-    return json.loads(out.stdout)["diagnostics"]
+        return check_path(path)
 
 
 def units(line: str, chars: int, encoding: str) -> int:
