@@ -101,7 +101,10 @@ impl Emitter<'_> {
             self.engine
                 .finish(&mut report, &mut self.index, config.as_deref());
         }
-        if (unreadable || !is_problem) && self.last_file != Some(source) {
+        // A path that could not be read (missing, no permission) or walked was not checked: its
+        // `Lint.Io` is reported, the file is not counted.
+        let checked = !unreadable && !is_problem;
+        if checked && self.last_file != Some(source) {
             self.last_file = Some(source);
             self.totals.files += 1;
         }
@@ -112,10 +115,11 @@ impl Emitter<'_> {
         if report.diagnostics.iter().any(|d| threshold(d.severity)) {
             self.fails = true;
         }
-        if report
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        if checked
+            && report
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
             && self.last_error_file != Some(source)
         {
             self.last_error_file = Some(source);
