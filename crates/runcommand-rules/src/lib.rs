@@ -302,7 +302,7 @@ struct CrossUses {
 }
 
 /// Applies each report's suppression comments ([`suppression`]) to its findings, once every
-/// finding is known (after [`cross_check`]): drops the suppressed findings and adds
+/// finding is known (after the cross-request checks, see [`Engine::finish`]): drops the suppressed findings and adds
 /// `Lint.InvalidSuppression` / `Lint.UnusedSuppression`. Idempotent.
 pub fn apply_suppressions(reports: &mut [FileReport]) {
     for r in reports {
