@@ -6,18 +6,28 @@
 //! engine then checks its RunCommand steps instead of reading it as a request; a template without
 //! RunCommand steps gives no finding (and does not look like a request file, see `detect`).
 //!
-//! **Steps.** A task of `Tasks` (in order; a task with `Loop` is the same step) with
-//! - `Action: ACS::ECS::RunCommand` or `ACS::ECS::RunCommandForLongTime`: its `Properties` use
-//!   lower-camel names, mapped to the API's ([`PROPERTIES`]); other properties are OOS's own and are
-//!   not checked, except a near miss of a mapped name (`CommandContent`, `comandContent`), which is
-//!   `Lint.UnknownParameter` with a suggested fix. `instanceId` is one instance (a string);
+//! **Steps.** A task of `Tasks` (in order; a task with `Loop` is the same step; action names match
+//! ignoring case, as OOS matches them) with
+//! - `Action: ACS::ECS::RunCommand` or `ACS::ECS::RunCommandForLongTime`: its `Properties` are
+//!   those Alibaba's published action templates define ([`RUN_COMMAND_PROPERTIES`],
+//!   [`LONG_TIME_PROPERTIES`]), lower-camel names mapped to the API's; any other property is
+//!   `Lint.UnknownParameter` whatever its value, with "did you mean" among the action's own only,
+//!   and no help or fix suggests a property the action lacks. `instanceId` is one instance (a string);
 //!   `commandType` `RunPythonScript` / `RunPerlScript` are wrapped by OOS and valid there (the type
 //!   is then unknown to the rules); a missing `regionId` is the template's region (no
 //!   `Lint.MissingParameter` for `RegionId`); the OOS default of `timeout` (600) is documented
 //!   only, since no rule reads a default timeout for a step (steps have no `Frequency`).
 //! - `Action: ACS::ExecuteAPI` with `Properties.Service: ECS` (any case) and `API: RunCommand`:
 //!   the API's own names under `Properties.Parameters`, read exactly as a request (unknown names
-//!   reported); a missing `RegionId` is not reported either.
+//!   reported, even with an expression as value); a list parameter may be given under its plural
+//!   name (`InstanceIds`, `Tags`, `ResourceTags`), as the built-in action does; a missing
+//!   `RegionId` is not reported either.
+//!
+//! **Names OOS cannot resolve.** A `{{ name }}` in a step's values (in functions too) that names
+//! no template parameter (exact case), no OOS built-in (any case) and no task output is
+//! `Lint.OosUnknownParameter` with "did you mean"; in `commandContent` only when it cannot be a
+//! Cloud Assistant parameter either (no `enableParameter: true`, no key in `parameters`, no
+//! Cloud Assistant built-in); an unknown `ACS::` name is a warning (OOS publishes no complete list).
 //!
 //! Each step is a request of the file: `FileReport::requests` counts steps and a step's findings
 //! carry `document` = its 0-based index among the file's requests (steps in task order, continuing

@@ -1,6 +1,6 @@
 //! Request logs: JSON Lines, one record per line (`.jsonl`, `.ndjson`).
 //!
-//! A line is checked on its own ([`check_line`]) and its findings carry its line number in the
+//! A line is checked on its own (`check_line`, through [`crate::Engine::check_source`]) and its findings carry its line number in the
 //! file ([`FileReport::line_offset`]), so a log of any length is checked one bounded chunk at a
 //! time. What a line may hold:
 //!
