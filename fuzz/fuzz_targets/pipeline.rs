@@ -30,14 +30,12 @@ fuzz_target!(|data: &[u8]| {
             content: &content,
         };
         check_report(&engine.check(source, None));
-        let fixed = engine.fix(path, format, data, None, true);
-        if fixed.changed {
-            let again = Content::Bytes(fixed.text.into_bytes());
+        if let Some(text) = engine.fix(path, format, data, None, true).text {
             let r = engine.check(
-                Source::File {
+                Source::Bytes {
                     path,
                     format,
-                    content: &again,
+                    bytes: text.as_bytes(),
                 },
                 None,
             );

@@ -19,10 +19,9 @@ use crate::check::Fixing;
 pub struct FileFix {
     /// The path as given.
     pub path: String,
-    /// The text before.
-    pub original: String,
-    /// The text after every fix (equal to `original` when nothing applied).
-    pub fixed: String,
+    /// The text before and after the fixes, when they changed it (no copy of an unchanged file
+    /// is kept).
+    pub change: Option<Change>,
     /// The findings fixed: code and the fix's title.
     pub applied: Vec<(runcommand_rules::Code, String)>,
     /// Fixes exist but their result would not parse: the file is left as it was (or at the last
@@ -34,12 +33,21 @@ pub struct FileFix {
     pub write_error: Option<String>,
 }
 
+/// A file's text before and after its fixes.
+#[derive(Debug)]
+pub struct Change {
+    /// The text before.
+    pub original: String,
+    /// The text after every fix.
+    pub fixed: String,
+}
+
 impl FileFix {
     /// The content to check after the fixes: the fixed text when it was written (the findings
     /// reported are then those left).
     pub fn checked_content(&self) -> Option<Content> {
-        self.written
-            .then(|| Content::Bytes(self.fixed.clone().into_bytes()))
+        let change = self.change.as_ref().filter(|_| self.written)?;
+        Some(Content::Bytes(change.fixed.clone().into_bytes()))
     }
 }
 
@@ -54,26 +62,30 @@ pub fn fix_file(
     stdin: bool,
 ) -> FileFix {
     let f = engine.fix(path, format, bytes, config, fixing.unsafe_fixes);
-    let original = String::from_utf8_lossy(bytes).into_owned();
+    let change = f.text.map(|fixed| Change {
+        original: String::from_utf8_lossy(bytes).into_owned(),
+        fixed,
+    });
     let mut out = FileFix {
         path: path.to_owned(),
-        fixed: f.text,
-        applied: f.applied,
+        applied: if change.is_some() {
+            f.applied
+        } else {
+            Vec::new()
+        },
+        change,
         refused: f.refused,
         written: false,
         write_error: None,
-        original,
     };
-    if !f.changed || out.fixed == out.original {
-        out.fixed.clone_from(&out.original);
-        out.applied.clear();
+    let Some(change) = &out.change else {
         return out;
-    }
+    };
     if fixing.write {
         if stdin {
             out.write_error = Some("standard input cannot be fixed in place".into());
         } else {
-            match write_atomically(Path::new(path), &out.fixed) {
+            match write_atomically(Path::new(path), &change.fixed) {
                 Ok(()) => out.written = true,
                 Err(e) => out.write_error = Some(format!("cannot write the fixes: {e}")),
             }
@@ -149,12 +161,14 @@ impl Tally {
             eprintln!("runcommand-lint: {}: {e}", f.path);
             self.write_failed = true;
         }
-        if f.fixed == f.original {
+        let Some(change) = &f.change else {
             return;
-        }
+        };
         if diff {
             self.diffs += 1;
-            out.extend_from_slice(unified_diff(&f.path, &f.original, &f.fixed).as_bytes());
+            out.extend_from_slice(
+                unified_diff(&f.path, &change.original, &change.fixed).as_bytes(),
+            );
         }
         if f.written || diff {
             self.fixed += f.applied.len();

@@ -159,6 +159,13 @@ struct CheckArgs {
     show_fixes: bool,
 }
 
+impl CheckArgs {
+    /// `--statistics` in human format: the counts instead of the findings (as ruff does).
+    fn counts_only(&self) -> bool {
+        self.statistics && self.format == OutputFormat::Human
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum InputFormat {
     /// By the file name: `.json` JSON, `.jsonl`/`.ndjson` JSON Lines, anything else YAML.

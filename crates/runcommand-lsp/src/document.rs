@@ -6,7 +6,7 @@ use lsp_types::{
 };
 use runcommand_config::Config;
 use runcommand_document::{Format, LineIndex};
-use runcommand_rules::{Content, Diagnostic, Engine, Severity, Source};
+use runcommand_rules::{Diagnostic, Engine, Severity, Source};
 
 use crate::glob::{Glob, uri_path};
 use crate::text::{self, Encoding};
@@ -112,12 +112,11 @@ impl Document {
             .as_ref()
             .is_none_or(|l| l.generation != generation)
         {
-            let content = Content::Bytes(self.text.as_bytes().to_vec());
             let report = engine.check(
-                Source::File {
+                Source::Bytes {
                     path: &self.path,
                     format: self.format,
-                    content: &content,
+                    bytes: self.text.as_bytes(),
                 },
                 config,
             );

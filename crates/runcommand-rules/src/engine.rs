@@ -86,6 +86,16 @@ pub enum Source<'a> {
         /// Its bytes, or why it could not be read.
         content: &'a Content,
     },
+    /// A request file's bytes held by the caller (an editor's document, a text being fixed):
+    /// the same as [`Source::File`] with [`Content::Bytes`], without a copy.
+    Bytes {
+        /// The path as given.
+        path: &'a str,
+        /// How to read it.
+        format: Format,
+        /// The bytes.
+        bytes: &'a [u8],
+    },
     /// Line `number` (1-based) of a request log: one request or audit record.
     Line {
         /// The log's path.
@@ -100,10 +110,8 @@ pub enum Source<'a> {
 /// What [`Engine::fix`] did to a file.
 #[derive(Debug, Default)]
 pub struct Fixed {
-    /// The text after the last round that parsed: the original when nothing applied.
-    pub text: String,
-    /// Whether `text` differs from the original.
-    pub changed: bool,
+    /// The text after the last round that parsed, when the fixes changed it.
+    pub text: Option<String>,
     /// The findings fixed, in order: code and the fix's title.
     pub applied: Vec<(runcommand_catalog::Code, String)>,
     /// Fixes were found but their result did not parse (or the file does not parse): the text
@@ -173,22 +181,18 @@ impl Engine {
                 .contains(&d.code)
             })
         };
-        let check = |bytes: Vec<u8>| {
-            let content = Content::Bytes(bytes);
+        let check = |bytes: &[u8]| {
             self.check(
-                Source::File {
+                Source::Bytes {
                     path,
                     format,
-                    content: &content,
+                    bytes,
                 },
                 config,
             )
         };
-        let mut report = check(bytes.to_vec());
-        let mut fixed = Fixed {
-            text: report.text.clone(),
-            ..Fixed::default()
-        };
+        let mut report = check(bytes);
+        let mut fixed = Fixed::default();
         if broken(&report) {
             fixed.refused = report.diagnostics.iter().any(|d| d.fix.is_some());
             return fixed;
@@ -202,7 +206,7 @@ impl Engine {
             if text == report.text {
                 break; // the fixes change nothing
             }
-            let next = check(text.clone().into_bytes());
+            let next = check(text.as_bytes());
             if broken(&next) {
                 fixed.refused = true;
                 break;
@@ -211,8 +215,7 @@ impl Engine {
                 let d = report.diagnostics.get(i)?;
                 Some((d.code, d.fix.as_ref().map(|f| f.title.clone())?))
             }));
-            fixed.changed = true;
-            fixed.text = text;
+            fixed.text = Some(text);
             report = next;
         }
         fixed
@@ -235,10 +238,22 @@ impl Engine {
                     code::LINT_FILE_TOO_LARGE,
                     format!("the file is {size} bytes, above the size cap; it was not read"),
                 ),
-                Content::Bytes(bytes) => guarded(path, || {
-                    check_loaded(path, load_bytes(bytes, format), &ctx, Mode::File)
-                }),
+                Content::Bytes(bytes) => self.check_source(
+                    Source::Bytes {
+                        path,
+                        format,
+                        bytes,
+                    },
+                    config,
+                ),
             },
+            Source::Bytes {
+                path,
+                format,
+                bytes,
+            } => guarded(path, || {
+                check_loaded(path, load_bytes(bytes, format), &ctx, Mode::File)
+            }),
             Source::Line {
                 path,
                 bytes,

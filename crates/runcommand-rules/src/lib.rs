@@ -138,16 +138,15 @@ pub enum Content {
 /// configuration) showing every finding (no per-file cap): a shorthand of [`Engine::check`] for
 /// tests and tools. Never panics.
 pub fn check_bytes(path: &str, bytes: &[u8], format: Format) -> FileReport {
-    let content = Content::Bytes(bytes.to_vec());
     Engine::new(Settings {
         max_findings: None,
         ..Settings::default()
     })
     .check(
-        Source::File {
+        Source::Bytes {
             path,
             format,
-            content: &content,
+            bytes,
         },
         None,
     )

@@ -126,9 +126,7 @@ impl Emitter<'_> {
             self.totals.files_with_errors += 1;
         }
         self.totals.add(&report);
-        if self.args.diff
-            || (self.args.statistics && self.args.format == crate::OutputFormat::Human)
-        {
+        if self.args.diff || self.args.counts_only() {
             // `--diff` prints the diffs only; `--statistics` in human format the counts only.
             return Ok(());
         }

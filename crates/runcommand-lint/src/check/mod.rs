@@ -202,9 +202,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
         } = &mut emitter;
         // `--statistics` in human format prints the counts instead of the findings; `--quiet`
         // prints the findings only.
-        let human_statistics = args.statistics && args.format == OutputFormat::Human;
         let quiet = args.quiet && args.format == OutputFormat::Human;
-        if !args.diff && !human_statistics && !quiet {
+        if !args.diff && !args.counts_only() && !quiet {
             reporter.finish(buf, totals, started.elapsed())?;
         }
         if totals.files == 0 && !args.diff {

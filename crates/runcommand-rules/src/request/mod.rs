@@ -631,6 +631,28 @@ fn typed<'a>(info: &'static ParamInfo, node: &'a Node, out: &mut Vec<Diagnostic>
     }
 }
 
+/// The `Key` or `Value` of a tag pair as text; a null `Value` is an empty value (allowed), any
+/// other non-string is reported (`Err`).
+fn tag_field<'a>(
+    e: &'a Entry,
+    field: &str,
+    label: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Result<Option<Text<'a>>, ()> {
+    match as_text(&e.value) {
+        Some(t) => Ok(Some(t)),
+        None if field == "Value"
+            && matches!(&e.value.value, Value::Scalar(s) if s.kind == ScalarKind::Null) =>
+        {
+            Ok(None)
+        }
+        None => {
+            out.push(mismatch(&e.value, label, "a string", None));
+            Err(())
+        }
+    }
+}
+
 fn tag_pair<'a>(name: &str, item: &'a Node, out: &mut Vec<Diagnostic>) -> Option<TagPair<'a>> {
     let Value::Map(entries) = &item.value else {
         out.push(mismatch(
@@ -675,22 +697,9 @@ fn tag_pair<'a>(name: &str, item: &'a Node, out: &mut Vec<Diagnostic>) -> Option
         if slot.is_some() {
             continue; // duplicate, already reported
         }
-        match as_text(&e.value) {
-            Some(t) => *slot = Some(t),
-            None if field == "Value"
-                && matches!(&e.value.value, Value::Scalar(s) if s.kind == ScalarKind::Null) =>
-            {
-                // An empty value is allowed; treat null as "".
-            }
-            None => {
-                out.push(mismatch(
-                    &e.value,
-                    &format!("{name}.{field}"),
-                    "a string",
-                    None,
-                ));
-                ok = false;
-            }
+        match tag_field(e, field, &format!("{name}.{field}"), out) {
+            Ok(t) => *slot = t,
+            Err(()) => ok = false,
         }
     }
     ok.then_some(pair)
@@ -885,20 +894,9 @@ pub fn build<'a>(
             };
             for (slot, entry, field) in [(&mut pair.key, k, "Key"), (&mut pair.value, v, "Value")] {
                 if let Some(e) = entry {
-                    match as_text(&e.value) {
-                        Some(t) => *slot = Some(t),
-                        None if field == "Value"
-                            && matches!(&e.value.value, Value::Scalar(s) if s.kind == ScalarKind::Null) =>
-                            {}
-                        None => {
-                            out.push(mismatch(
-                                &e.value,
-                                &format!("{name}.N.{field}"),
-                                "a string",
-                                None,
-                            ));
-                            ok = false;
-                        }
+                    match tag_field(e, field, &format!("{name}.N.{field}"), out) {
+                        Ok(t) => *slot = t,
+                        Err(()) => ok = false,
                     }
                 }
             }
