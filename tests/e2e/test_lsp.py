@@ -282,6 +282,43 @@ async def test_unrelated_files_get_nothing(client: LanguageClient):
     assert list(await diagnostics_for(client, uri, 1)) == []
 
 
+ROS_TEMPLATE = """ROSTemplateFormatVersion: '2015-09-01'
+Parameters:
+  AppDir:
+    Type: String
+    Default: /opt/app
+Resources:
+  Deploy:
+    Type: ALIYUN::ECS::RunCommand
+    Properties:
+      Type: RunShellScript
+      InstanceIds: [i-bp1a2b3c4d5e6f7g8h9i]
+      CommandContent:
+        Fn::Sub: cd ${Appdir} && ./start.sh
+"""
+
+
+@pytest.mark.asyncio
+async def test_a_ros_template_gets_the_findings_of_check(client: LanguageClient, tmp_path):
+    path = tmp_path / "stack.yaml"
+    path.write_text(ROS_TEMPLATE)
+    uri = file_uri(str(path))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="yaml", version=1, text=ROS_TEMPLATE
+            )
+        )
+    )
+    diags = list(await diagnostics_for(client, uri, 1))
+    assert [d.code for d in diags] == ["Lint.RosUnknownReference"]
+    # At `Appdir` inside the Fn::Sub string (line 13, 0-based 12).
+    assert diags[0].range.start.line == 12
+    line = ROS_TEMPLATE.splitlines()[12]
+    assert line[diags[0].range.start.character :].startswith("Appdir")
+    assert published(diags) == expected_at(str(path), ROS_TEMPLATE, client.encoding)
+
+
 def check_path(path: str) -> list[dict]:
     """`runcommand-lint check --format json` on a file where it lies (its configuration applies)."""
     out = subprocess.run(

@@ -144,6 +144,43 @@ def test_rust_hook_passes_on_a_good_request_and_unrelated_files(
     assert "Passed" in text, text
 
 
+ROS_BAD = """ROSTemplateFormatVersion: '2015-09-01'
+Resources:
+  Setup:
+    Type: ALIYUN::ECS::RunCommand
+    Properties:
+      Type: RunShellScript
+      InstanceIds: [i-bp1a2b3c4d5e6f7g8h9i]
+      CommandContent:
+        Fn::Sub: echo ${Greeting}
+"""
+
+ROS_OTHER = """ROSTemplateFormatVersion: '2015-09-01'
+Resources:
+  Vpc:
+    Type: ALIYUN::ECS::VPC
+    Properties:
+      CidrBlock: 192.168.0.0/16
+"""
+
+
+def test_rust_hook_checks_ros_templates_and_skips_those_without_run_command(
+    hook_repo: Path, project: Path
+) -> None:
+    (project / "stacks").mkdir()
+    (project / "stacks" / "setup.yaml").write_text(ROS_BAD)
+    (project / "stacks" / "network.yaml").write_text(ROS_OTHER)
+    git(project, "add", "-A")
+    out = try_repo(
+        project, hook_repo, "runcommand-lint", "stacks/setup.yaml", "stacks/network.yaml"
+    )
+    text = out.stdout + out.stderr
+    assert out.returncode == 1, text
+    assert "Lint.RosUnknownReference" in text, text
+    assert "stacks/setup.yaml:9:25" in text, text
+    assert "stacks/network.yaml" not in text, text
+
+
 def test_system_hook_uses_the_binary_on_path(hook_repo: Path, project: Path) -> None:
     out = try_repo(project, hook_repo, "runcommand-lint-system", "requests/bad.yaml", system=True)
     text = out.stdout + out.stderr

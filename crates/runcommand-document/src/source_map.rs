@@ -23,25 +23,34 @@ pub fn map_range(text: &str, node: &Node, range: Range<usize>) -> Range<usize> {
 
 /// A scalar's alignment with the file, built once ([`ScalarMap::new`], linear in the token's
 /// length) to map any number of ranges ([`ScalarMap::map`], logarithmic).
+///
+/// A map can also describe a text composed of several pieces of the file
+/// ([`ScalarMap::composed`]): a script a template function builds from strings and references.
 #[derive(Clone, Debug)]
 pub struct ScalarMap {
     /// The node's span in the file.
     span: Range<usize>,
-    /// For each decoded character, in order, the raw range it came from (relative to the span);
-    /// `None` when the node is no scalar or the alignment failed.
+    /// For each decoded character, in order, the file range it came from; `None` when the node
+    /// is no scalar or the alignment failed.
     map: Option<Vec<(usize, Range<usize>)>>,
 }
 
 impl ScalarMap {
     /// Aligns `node`'s decoded text with its token in the file `text`.
     pub fn new(text: &str, node: &Node) -> ScalarMap {
-        let map = match (&node.value, text.get(node.span.clone())) {
-            (Value::Scalar(s), Some(raw)) => align(raw, s.style, &s.text),
-            _ => None,
-        };
         ScalarMap {
             span: node.span.clone(),
-            map,
+            map: char_ranges(text, node),
+        }
+    }
+
+    /// A map given by its pieces: for each character of a composed text (by its byte offset,
+    /// ascending), the file range it comes from. `span` is where the whole text is (returned for
+    /// a range no character covers).
+    pub fn composed(span: Range<usize>, chars: Vec<(usize, Range<usize>)>) -> ScalarMap {
+        ScalarMap {
+            span,
+            map: Some(chars),
         }
     }
 
@@ -51,20 +60,33 @@ impl ScalarMap {
         let Some(map) = &self.map else {
             return self.span.clone();
         };
-        let base = self.span.start;
-        let raw_len = self.span.len();
         let first = map.partition_point(|(v, _)| *v < range.start);
-        let start = map.get(first).map_or(raw_len, |(_, r)| r.start);
+        let start = map.get(first).map_or(self.span.end, |(_, r)| r.start);
         if range.end <= range.start {
-            return base + start..base + start;
+            return start..start;
         }
         let last = map.partition_point(|(v, _)| *v < range.end);
         let end = last
             .checked_sub(1)
             .and_then(|i| map.get(i))
             .map_or(start, |(_, r)| r.end);
-        base + start..base + end.max(start)
+        start..end.max(start)
     }
+}
+
+/// For each character of `node`'s decoded text (by its byte offset in the text), the byte range
+/// of the file `text` it came from; `None` for a node that is no scalar, or when the alignment
+/// fails.
+pub fn char_ranges(text: &str, node: &Node) -> Option<Vec<(usize, Range<usize>)>> {
+    let (Value::Scalar(s), Some(raw)) = (&node.value, text.get(node.span.clone())) else {
+        return None;
+    };
+    let base = node.span.start;
+    let mut map = align(raw, s.style, &s.text)?;
+    for (_, r) in &mut map {
+        *r = base + r.start..base + r.end;
+    }
+    Some(map)
 }
 
 /// For each decoded character (by its byte offset in `value`), the raw byte range it came from.

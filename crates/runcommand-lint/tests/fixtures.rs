@@ -127,7 +127,8 @@ fn checking_the_whole_directory_gives_what_the_files_give() {
             "not-a-mapping.yaml",
             "syntax.json",
             "unsupported-action.yaml",
-            "oos-no-run-command.yaml"
+            "oos-no-run-command.yaml",
+            "ros-no-run-command.yaml"
         ]
     );
     assert_eq!(whole["summary"]["documents"].as_u64().unwrap(), documents);

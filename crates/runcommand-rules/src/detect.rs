@@ -16,8 +16,11 @@
 //! (`ACS::ECS::RunCommand`, `ACS::ECS::RunCommandForLongTime`, or `ACS::ExecuteAPI` calling ECS
 //! RunCommand), and not otherwise, whatever its other keys.
 //!
-//! A file that does not parse looks like a request file when its text contains `CommandContent`
-//! or `ACS::ECS::RunCommand`
+//! A ROS template (see [`crate::ros`]) looks like a request file when it has an
+//! `ALIYUN::ECS::RunCommand` resource (in a nested stack too), and not otherwise.
+//!
+//! A file that does not parse looks like a request file when its text contains `CommandContent`,
+//! `ACS::ECS::RunCommand` or `ALIYUN::ECS::RunCommand`
 //! (so a broken request still gets its `Lint.Syntax`, and a broken unrelated file gets nothing).
 
 use runcommand_document::{Node, Value};
@@ -48,6 +51,9 @@ pub fn mapping_looks_like_request(node: &Node) -> bool {
     let Some(entries) = node.as_map() else {
         return false;
     };
+    if crate::ros::is_template(node) {
+        return crate::ros::has_run_command_resources(node);
+    }
     if crate::oos::is_template(node) {
         return crate::oos::has_run_command_steps(node);
     }
@@ -86,5 +92,7 @@ pub fn roots_look_like_requests<'a>(roots: impl IntoIterator<Item = &'a Node>) -
 
 /// The fallback for a file that does not parse.
 pub fn text_looks_like_request(text: &str) -> bool {
-    text.contains("CommandContent") || text.contains("ACS::ECS::RunCommand")
+    text.contains("CommandContent")
+        || text.contains("ACS::ECS::RunCommand")
+        || text.contains("ALIYUN::ECS::RunCommand")
 }

@@ -25,6 +25,7 @@ mod idempotency;
 pub mod oos;
 pub mod records;
 pub mod request;
+pub mod ros;
 pub mod rules;
 mod saved_command;
 mod suggest;
@@ -242,6 +243,11 @@ pub(crate) fn check_loaded(
                     None => continue,
                 },
             };
+            if mode == Mode::File && ros::is_template(node) {
+                saw_template = true;
+                requests += ros::check_template(text, node, requests, ctx, &mut diagnostics);
+                continue;
+            }
             if mode == Mode::File && oos::is_template(node) {
                 saw_template = true;
                 requests += oos::check_template(text, node, requests, ctx, &mut diagnostics);

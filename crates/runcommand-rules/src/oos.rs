@@ -510,7 +510,12 @@ fn check_step(
     let action = task.get("Action").map(|a| a.value.span.clone());
     for d in &mut found {
         if let Step::Action { name, properties } = kind {
-            to_properties(d, name, properties);
+            to_properties(
+                d,
+                name,
+                properties,
+                "; call RunCommand through `ACS::ExecuteAPI` to set it",
+            );
         }
         if let Some(from) = defaults
             .iter()
@@ -738,10 +743,11 @@ fn unknown_expression(names: &OosNames, name: &str, span: Range<usize>) -> Diagn
 /// properties, so that applying a fix writes a property OOS knows. A help or fix that would write
 /// a parameter the action has no property for is replaced: help never advises a property the
 /// action lacks.
-fn to_properties(
+pub(crate) fn to_properties(
     d: &mut Diagnostic,
     action: &str,
     properties: &[(&'static str, Option<&'static str>)],
+    instead: &str,
 ) {
     let lacking = [
         d.help.as_deref(),
@@ -753,7 +759,7 @@ fn to_properties(
     if let Some(api) = lacking {
         d.fix = None;
         d.help = Some(format!(
-            "{action} has no property for the API's `{api}`; call RunCommand through `ACS::ExecuteAPI` to set it"
+            "{action} has no property for the API's `{api}`{instead}"
         ));
         return;
     }

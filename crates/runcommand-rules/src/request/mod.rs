@@ -110,8 +110,20 @@ pub struct Request<'a> {
     /// parameters, OOS built-ins), whose `{{ }}` in `CommandContent` are not Cloud Assistant
     /// parameters (see `oos`). `None` for a bare request.
     pub oos: Option<&'a oos_names::OosNames>,
+    /// For an `ALIYUN::ECS::RunCommand` resource of a ROS template (see `ros`): the resource's
+    /// own limits apply, and a `CommandContent` built by template functions maps back to the
+    /// template through it. `None` otherwise.
+    pub ros: Option<&'a RosResource>,
     /// What several rules derive from the request, computed once.
     pub(crate) derived: Derived<'a>,
+}
+
+/// What the request view knows of a ROS resource.
+#[derive(Debug, Default)]
+pub struct RosResource {
+    /// The span of a composed `CommandContent` value (the function that builds it) and the
+    /// source map of its text: every character to the template text it comes from.
+    pub content: Option<(Range<usize>, runcommand_document::source_map::ScalarMap)>,
 }
 
 /// Values derived from a request that several rules read (the script, its placeholders, the
@@ -262,6 +274,15 @@ impl<'a> Request<'a> {
     /// Whether a parameter is given at all (even with a wrong type).
     pub fn has(&self, key: impl ParamKey) -> bool {
         self.params.contains_key(key)
+    }
+
+    /// The source map of a value the request view composed (a ROS `CommandContent` built by
+    /// template functions), for the node holding it.
+    pub fn composed(&self, node: &Node) -> Option<&'a runcommand_document::source_map::ScalarMap> {
+        match self.ros?.content.as_ref()? {
+            (span, map) if *span == node.span => Some(map),
+            _ => None,
+        }
     }
 
     /// A key of the request that is no parameter but nearly spells `name` (its case, or a small
@@ -928,6 +949,7 @@ pub fn build<'a>(
             index,
             params,
             oos: None,
+            ros: None,
             derived: Derived::default(),
         }),
     }

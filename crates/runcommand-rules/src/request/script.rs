@@ -32,6 +32,8 @@ impl Script<'_> {
     pub fn span(&self, req: &Request<'_>, range: Range<usize>) -> Range<usize> {
         if self.decoded {
             self.value.span()
+        } else if let Some(map) = req.composed(self.value.node) {
+            map.map(range)
         } else {
             self.map
                 .get_or_init(|| ScalarMap::new(req.text, self.value.node))

@@ -22,7 +22,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use runcommand_catalog::code;
-use runcommand_catalog::limits::{CONTENT_MAX_BYTES, CONTENT_MAX_BYTES_KEEP};
+use runcommand_catalog::limits::{
+    CONTENT_MAX_BYTES, CONTENT_MAX_BYTES_KEEP, ROS_CONTENT_MAX_BYTES,
+};
 use runcommand_catalog::param;
 use runcommand_document::{Style, Value};
 
@@ -111,7 +113,10 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
     let keep = req.bool(param::KEEP_COMMAND).unwrap_or(false);
-    let limit = if keep {
+    // A ROS resource documents its own, lower limit (ros.rs).
+    let limit = if req.ros.is_some() {
+        ROS_CONTENT_MAX_BYTES
+    } else if keep {
         CONTENT_MAX_BYTES_KEEP
     } else {
         CONTENT_MAX_BYTES
@@ -131,10 +136,17 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 code::CMD_CONTENT_EXCEED_LIMIT,
                 content.span(),
-                format!(
-                    "{what}; the limit is {limit} bytes ({} KB) with KeepCommand {keep}",
-                    limit / 1024
-                ),
+                if req.ros.is_some() {
+                    format!(
+                        "{what}; ROS documents a limit of {limit} bytes ({} KB) for ALIYUN::ECS::RunCommand",
+                        limit / 1024
+                    )
+                } else {
+                    format!(
+                        "{what}; the limit is {limit} bytes ({} KB) with KeepCommand {keep}",
+                        limit / 1024
+                    )
+                },
             )
             .param("CommandContent")
             .help("move the script to a file on the instance or in OSS and run it from a short command"),

@@ -11,7 +11,7 @@
 use runcommand_catalog::code;
 use std::collections::HashMap;
 
-use runcommand_catalog::limits::{INSTANCE_ID_SUFFIX_MAX, INSTANCE_IDS_MAX};
+use runcommand_catalog::limits::{INSTANCE_ID_SUFFIX_MAX, INSTANCE_IDS_MAX, ROS_INSTANCE_IDS_MAX};
 use runcommand_catalog::param;
 
 use super::Rule;
@@ -143,14 +143,23 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
-    let max = usize::try_from(INSTANCE_IDS_MAX).unwrap_or(100);
+    // A ROS resource takes fewer (ros.rs).
+    let (max, per) = if req.ros.is_some() {
+        (
+            ROS_INSTANCE_IDS_MAX,
+            "in InstanceIds of ALIYUN::ECS::RunCommand",
+        )
+    } else {
+        (INSTANCE_IDS_MAX, "per request")
+    };
+    let max = usize::try_from(max).unwrap_or(100);
     if let Some(extra) = ids.get(max) {
         out.push(
             Diagnostic::new(
                 code::INSTANCE_IDS_EXCEED_LIMIT,
                 extra.span(),
                 format!(
-                    "{} instance IDs are given; at most {max} are allowed per request",
+                    "{} instance IDs are given; at most {max} are allowed {per}",
                     ids.len()
                 ),
             )

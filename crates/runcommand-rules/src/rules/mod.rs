@@ -24,7 +24,7 @@ pub(crate) mod region;
 mod required;
 mod resource_group;
 mod schedule_mode;
-mod secrets;
+pub(crate) mod secrets;
 mod tags;
 mod templates;
 mod timeout;
@@ -87,6 +87,10 @@ pub static STRUCTURAL_CODES: &[Code] = &[
     // OOS templates (`oos`).
     code::LINT_OOS_PARAMETER_COLLISION,
     code::LINT_OOS_UNKNOWN_PARAMETER,
+    // ROS templates (`ros`).
+    code::LINT_ROS_UNKNOWN_REFERENCE,
+    code::LINT_ROS_SECRET_WITHOUT_NO_ECHO,
+    code::LINT_ROS_UNSUPPORTED_VALUE,
     // The engine's cap on the findings of one file (`Engine::cap`).
     code::LINT_TOO_MANY_FINDINGS,
 ];
@@ -99,5 +103,8 @@ pub fn is_implemented(code: &str) -> bool {
 
 /// Maps a byte range of a string value to the file (through the scalar's source map).
 pub(crate) fn map(req: &Request<'_>, text: &Text<'_>, range: Range<usize>) -> Range<usize> {
-    source_map::map_range(req.text, text.node, range)
+    match req.composed(text.node) {
+        Some(map) => map.map(range),
+        None => source_map::map_range(req.text, text.node, range),
+    }
 }

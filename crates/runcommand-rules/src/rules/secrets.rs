@@ -117,7 +117,7 @@ fn at(b: &[u8], i: usize) -> u8 {
 }
 
 /// Whether a key names a credential (see the module docs).
-fn is_credential_key(key: &str) -> bool {
+pub(crate) fn is_credential_key(key: &str) -> bool {
     let norm: String = key
         .chars()
         .filter(|c| !matches!(c, '_' | '-' | '.'))
