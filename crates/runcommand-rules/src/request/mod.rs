@@ -119,11 +119,15 @@ pub struct Request<'a> {
 }
 
 /// What the request view knows of a ROS resource.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct RosResource {
     /// The span of a composed `CommandContent` value (the function that builds it) and the
     /// source map of its text: every character to the template text it comes from.
     pub content: Option<(Range<usize>, runcommand_document::source_map::ScalarMap)>,
+    /// The resource type, for messages.
+    pub resource: &'static str,
+    /// The most `InstanceIds` the resource takes.
+    pub instance_ids_max: i64,
 }
 
 /// Values derived from a request that several rules read (the script, its placeholders, the

@@ -20,6 +20,19 @@
 //! (ROS's documentation of the resource), `InstanceIds` 1 to 50 items (the CDK validator);
 //! `RepeatMode: DryRun` is not among the values ROS documents for the resource (a warning).
 //!
+//! **The older pair** (`ALIYUN::ECS::Command` run by `ALIYUN::ECS::Invocation`, whose
+//! `CommandId` is `Ref` / `Fn::GetAtt` to the command): one request, counted at the invocation,
+//! made of the command's `CommandContent`, `Type`, `WorkingDir`, `EnableParameter`,
+//! `ContentEncoding`, `Name`, `Description` and the invocation's `InstanceIds`, `Parameters`,
+//! `Frequency`, `RepeatMode`, `Username`, `WindowsPasswordName`, `ContainerId`, `ContainerName`,
+//! `ResourceGroupId`, `Tags`; `Timeout` and `Launcher` are the invocation's when it sets them, else
+//! the command's (as InvokeCommand overrides CreateCommand). CreateCommand + InvokeCommand take
+//! these with the same meaning and limits as RunCommand, so the same rules apply; each property
+//! set is checked against its own resource ([`COMMAND_PROPERTIES`], [`INVOCATION_PROPERTIES`]),
+//! and a missing parameter is reported at the `Type` of the resource that should hold it. An
+//! invocation of a command given by ID (`c-...`), or of no command of the template, holds no
+//! script to check and is no request. `RepeatMode: DryRun` is not reported for the pair.
+//!
 //! **Values.** A value is what ROS resolves before calling the API:
 //! - `Ref` to a template parameter with a literal `Default` is checked as that default; findings
 //!   on it are reported at the default and say so (`Type: CommaDelimitedList` defaults are split
@@ -91,6 +104,72 @@ pub const PROPERTIES: &[(&str, Option<&str>)] = &[
     ("WindowsPasswordName", Some("WindowsPasswordName")),
     ("WorkingDir", Some("WorkingDir")),
 ];
+
+/// The properties of `ALIYUN::ECS::Command` (S11 and `ros-cdk-ecs` 1.15.0), with the API
+/// parameter each one is sent as when an `ALIYUN::ECS::Invocation` runs the command; `Tags` and
+/// `ResourceGroupId` are the command's own.
+pub const COMMAND_PROPERTIES: &[(&str, Option<&str>)] = &[
+    ("CommandContent", Some("CommandContent")),
+    ("ContentEncoding", Some("ContentEncoding")),
+    ("Description", Some("Description")),
+    ("EnableParameter", Some("EnableParameter")),
+    ("Launcher", Some("Launcher")),
+    ("Name", Some("Name")),
+    ("ResourceGroupId", None),
+    ("Tags", None),
+    ("Timeout", Some("Timeout")),
+    ("Type", Some("Type")),
+    ("WorkingDir", Some("WorkingDir")),
+];
+
+/// The properties of `ALIYUN::ECS::Invocation` (S11 and `ros-cdk-ecs` 1.15.0), with the API
+/// parameter each one is sent as.
+pub const INVOCATION_PROPERTIES: &[(&str, Option<&str>)] = &[
+    ("CommandId", None),
+    ("CommandName", None),
+    ("ContainerId", Some("ContainerId")),
+    ("ContainerName", Some("ContainerName")),
+    ("Frequency", Some("Frequency")),
+    ("InstanceIds", Some("InstanceId")),
+    ("Launcher", Some("Launcher")),
+    ("Parameters", Some("Parameters")),
+    ("RepeatMode", Some("RepeatMode")),
+    ("ResourceGroupId", Some("ResourceGroupId")),
+    ("Sync", None),
+    ("Tags", Some("Tag")),
+    ("Timeout", Some("Timeout")),
+    ("Username", Some("Username")),
+    ("WindowsPasswordName", Some("WindowsPasswordName")),
+];
+
+/// The names a help or fix of a command + invocation pair may use (the invocation's, then the
+/// command's).
+const PAIR_PROPERTIES: &[(&str, Option<&str>)] = &[
+    ("ContainerId", Some("ContainerId")),
+    ("ContainerName", Some("ContainerName")),
+    ("Frequency", Some("Frequency")),
+    ("InstanceIds", Some("InstanceId")),
+    ("Launcher", Some("Launcher")),
+    ("Parameters", Some("Parameters")),
+    ("RepeatMode", Some("RepeatMode")),
+    ("ResourceGroupId", Some("ResourceGroupId")),
+    ("Tags", Some("Tag")),
+    ("Timeout", Some("Timeout")),
+    ("Username", Some("Username")),
+    ("WindowsPasswordName", Some("WindowsPasswordName")),
+    ("CommandContent", Some("CommandContent")),
+    ("ContentEncoding", Some("ContentEncoding")),
+    ("Description", Some("Description")),
+    ("EnableParameter", Some("EnableParameter")),
+    ("Name", Some("Name")),
+    ("Type", Some("Type")),
+    ("WorkingDir", Some("WorkingDir")),
+];
+
+/// The command resource type of the older pair.
+pub const COMMAND: &str = "ALIYUN::ECS::Command";
+/// The invocation resource type of the older pair.
+pub const INVOCATION: &str = "ALIYUN::ECS::Invocation";
 
 /// ROS's pseudo parameters (its user guide, "Pseudo parameters").
 pub const PSEUDO_PARAMETERS: &[&str] = &[
@@ -230,16 +309,45 @@ fn nested(resource: &Node) -> Option<&Node> {
     body.as_map().map(|_| body)
 }
 
-/// Whether a ROS template holds an `ALIYUN::ECS::RunCommand` resource (in nested stacks too;
-/// walked without recursion).
+/// The `ALIYUN::ECS::Command` resource an `ALIYUN::ECS::Invocation` runs, when its `CommandId` is
+/// `Ref` / `Fn::GetAtt` (`[Name, CommandId]` or `Name.CommandId`) to one of the template.
+fn command_of<'a>(resources: &'a [Entry], invocation: &Node) -> Option<&'a Node> {
+    if resource_type(invocation) != Some(INVOCATION) {
+        return None;
+    }
+    let id = &invocation.get("Properties")?.value.get("CommandId")?.value;
+    let name = match function(id)? {
+        ("Ref", arg) => arg.as_key_str()?,
+        ("Fn::GetAtt", arg) => match &arg.value {
+            Value::Seq(items) => match items.as_slice() {
+                [r, a] if a.as_key_str() == Some("CommandId") => r.as_key_str()?,
+                _ => return None,
+            },
+            _ => arg.as_key_str()?.strip_suffix(".CommandId")?,
+        },
+        _ => return None,
+    };
+    resources
+        .iter()
+        .find(|e| e.key.as_key_str() == Some(name))
+        .map(|e| &e.value)
+        .filter(|r| resource_type(r) == Some(COMMAND))
+}
+
+/// Whether a ROS template holds an `ALIYUN::ECS::RunCommand` resource, or an
+/// `ALIYUN::ECS::Invocation` of one of its `ALIYUN::ECS::Command` resources (in nested stacks
+/// too; walked without recursion).
 pub fn has_run_command_resources(node: &Node) -> bool {
     if !is_template(node) {
         return false;
     }
     let mut stack = vec![node];
     while let Some(t) = stack.pop() {
-        for e in map_of(t, "Resources") {
-            if resource_type(&e.value) == Some(RUN_COMMAND) {
+        let resources = map_of(t, "Resources");
+        for e in resources {
+            if resource_type(&e.value) == Some(RUN_COMMAND)
+                || command_of(resources, &e.value).is_some()
+            {
                 return true;
             }
             stack.extend(nested(&e.value));
@@ -264,18 +372,23 @@ pub(crate) fn check_template(
     while let Some(t) = templates.pop() {
         let template = Template::read(t, text.len());
         let mut inner = Vec::new();
-        for e in map_of(t, "Resources") {
+        let resources = map_of(t, "Resources");
+        for e in resources {
             if let Some(body) = nested(&e.value) {
                 inner.push(body);
                 continue;
             }
-            if resource_type(&e.value) != Some(RUN_COMMAND) {
+            let pair = command_of(resources, &e.value);
+            if resource_type(&e.value) != Some(RUN_COMMAND) && pair.is_none() {
                 continue;
             }
             let index = first_index + count;
             count += 1;
             let start = found.len();
-            check_resource(text, &template, &e.value, ctx, &mut found);
+            match pair {
+                Some(command) => check_pair(text, &template, command, &e.value, ctx, &mut found),
+                None => check_resource(text, &template, &e.value, ctx, &mut found),
+            }
             for d in found.get_mut(start..).into_iter().flatten() {
                 d.document = index;
             }
@@ -783,6 +896,52 @@ fn renamed(key: &Node, api: &str) -> Node {
     }
 }
 
+/// How a request is carried: one resource, or a command and the invocation running it.
+struct Carrier<'n> {
+    /// The resource type(s), for messages.
+    name: &'static str,
+    /// Each property with the API parameter it is sent as.
+    entries: Vec<(&'n Entry, &'static str)>,
+    /// The names a help or fix may use.
+    properties: &'static [(&'static str, Option<&'static str>)],
+    /// Where a missing parameter is reported: the resource's `Type`.
+    type_span: Option<Range<usize>>,
+    /// For a pair, the command's `Type`: where a missing parameter of the command is reported.
+    command_span: Option<Range<usize>>,
+    /// The span of the synthetic request.
+    span: Range<usize>,
+    /// The resource's limits.
+    limits: RosResource,
+    /// Whether ROS's documented `RepeatMode` values apply.
+    repeat_modes: bool,
+}
+
+/// The properties of a resource (reporting those it does not have), with the API parameter
+/// each known one is sent as.
+fn known_properties<'n>(
+    resource: &'n Node,
+    name: &str,
+    properties: &'static [(&'static str, Option<&'static str>)],
+    out: &mut Vec<Diagnostic>,
+) -> (&'n [Entry], Vec<(&'n Entry, &'static str)>) {
+    let entries = resource
+        .get("Properties")
+        .and_then(|p| p.value.as_map())
+        .unwrap_or(&[]);
+    let mut mapped = Vec::new();
+    for e in entries {
+        let Some(key) = e.key.as_key_str() else {
+            continue;
+        };
+        match properties.iter().find(|(k, _)| *k == key) {
+            Some((_, Some(api))) => mapped.push((e, *api)),
+            Some((_, None)) => {}
+            None => unknown_property(key, &e.key, name, properties, out),
+        }
+    }
+    (entries, mapped)
+}
+
 fn check_resource(
     text: &str,
     template: &Template<'_>,
@@ -790,41 +949,101 @@ fn check_resource(
     ctx: &Context<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let props = resource.get("Properties").map(|p| &p.value);
-    let entries = props.and_then(Node::as_map).unwrap_or(&[]);
-    for e in entries {
-        if let Some(key) = e.key.as_key_str()
-            && !PROPERTIES.iter().any(|(k, _)| *k == key)
-        {
-            unknown_property(key, &e.key, out);
+    let (entries, mapped) = known_properties(resource, RUN_COMMAND, PROPERTIES, out);
+    references(text, template, entries, out);
+    let carrier = Carrier {
+        name: RUN_COMMAND,
+        entries: mapped,
+        properties: PROPERTIES,
+        type_span: resource.get("Type").map(|t| t.value.span.clone()),
+        command_span: None,
+        span: resource
+            .get("Properties")
+            .map_or(resource.span.clone(), |p| p.value.span.clone()),
+        limits: RosResource {
+            content: None,
+            resource: RUN_COMMAND,
+            instance_ids_max: runcommand_catalog::limits::ROS_INSTANCE_IDS_MAX,
+        },
+        repeat_modes: true,
+    };
+    read_carrier(text, template, &carrier, ctx, out);
+}
+
+/// An `ALIYUN::ECS::Invocation` running an `ALIYUN::ECS::Command` of the template: one request,
+/// the command's script and type with the invocation's instances, schedule and parameters (the
+/// invocation's `Timeout` and `Launcher` win over the command's).
+fn check_pair(
+    text: &str,
+    template: &Template<'_>,
+    command: &Node,
+    invocation: &Node,
+    ctx: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (c_entries, c_mapped) = known_properties(command, COMMAND, COMMAND_PROPERTIES, out);
+    let (i_entries, i_mapped) =
+        known_properties(invocation, INVOCATION, INVOCATION_PROPERTIES, out);
+    references(text, template, c_entries, out);
+    references(text, template, i_entries, out);
+    let mut entries = i_mapped;
+    for (e, api) in c_mapped {
+        if !entries.iter().any(|(_, a)| *a == api) {
+            entries.push((e, api));
         }
     }
-    references(text, template, entries, out);
-    if let Some(content) = entries
+    let carrier = Carrier {
+        name: "ALIYUN::ECS::Invocation of ALIYUN::ECS::Command",
+        entries,
+        properties: PAIR_PROPERTIES,
+        type_span: invocation.get("Type").map(|t| t.value.span.clone()),
+        command_span: command.get("Type").map(|t| t.value.span.clone()),
+        span: invocation
+            .get("Properties")
+            .map_or(invocation.span.clone(), |p| p.value.span.clone()),
+        limits: RosResource {
+            content: None,
+            resource: INVOCATION,
+            instance_ids_max: runcommand_catalog::limits::ROS_INSTANCE_IDS_MAX,
+        },
+        repeat_modes: false,
+    };
+    read_carrier(text, template, &carrier, ctx, out);
+}
+
+/// Reads a carrier as a request: once, or twice when a value holds `Fn::If`.
+fn read_carrier(
+    text: &str,
+    template: &Template<'_>,
+    carrier: &Carrier<'_>,
+    ctx: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some((content, _)) = carrier
+        .entries
         .iter()
-        .find(|e| e.key.as_key_str() == Some("CommandContent"))
+        .find(|(_, api)| *api == "CommandContent")
     {
         plaintext_secrets(text, template, &content.value, out);
     }
-    let mut first = Reader {
+    let mut reader = Reader {
         text,
         template,
         branch: 0,
         saw_if: Cell::new(false),
         limit: text.len().max(1 << 20).saturating_mul(2),
     };
-    read_resource(&first, resource, entries, ctx, out);
-    if first.saw_if.get() {
-        first.branch = 1;
-        read_resource(&first, resource, entries, ctx, out);
+    read_resource(&reader, carrier, ctx, out);
+    if reader.saw_if.get() {
+        reader.branch = 1;
+        read_resource(&reader, carrier, ctx, out);
     }
 }
 
 /// One reading of the resource as a request.
 fn read_resource(
     reader: &Reader<'_, '_>,
-    resource: &Node,
-    entries: &[Entry],
+    carrier: &Carrier<'_>,
     ctx: &Context<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -832,16 +1051,12 @@ fn read_resource(
     let mut api_entries = Vec::new();
     let mut unknown: BTreeSet<&str> = BTreeSet::new();
     let mut defaults: Vec<FromDefault> = Vec::new();
-    let mut ros = RosResource::default();
+    let mut ros = RosResource {
+        content: None,
+        ..carrier.limits
+    };
     let mut base64_function = false;
-    for e in entries {
-        let Some(key) = e.key.as_key_str() else {
-            continue;
-        };
-        let Some((_, Some(api))) = PROPERTIES.iter().find(|(k, _)| *k == key) else {
-            continue;
-        };
-        let api: &str = api;
+    for &(e, api) in &carrier.entries {
         let value = if api == "CommandContent" {
             content(
                 reader,
@@ -878,11 +1093,8 @@ fn read_resource(
             }
         }
     }
-    let span = resource
-        .get("Properties")
-        .map_or(resource.span.clone(), |p| p.value.span.clone());
     let synthetic = Node {
-        span,
+        span: carrier.span.clone(),
         value: Value::Map(api_entries),
     };
     let mut found = Vec::new();
@@ -892,11 +1104,13 @@ fn read_resource(
     };
     req.ros = Some(&ros);
     crate::run_rules(&req, ctx, &mut found);
-    repeat_mode(&req, &mut found);
+    if carrier.repeat_modes {
+        repeat_mode(&req, &mut found);
+    }
     found.retain(|d| !held_back(d, &unknown));
-    let type_span = resource.get("Type").map(|t| t.value.span.clone());
+    let type_span = carrier.type_span.clone();
     for d in &mut found {
-        crate::oos::to_properties(d, RUN_COMMAND, PROPERTIES, "");
+        crate::oos::to_properties(d, carrier.name, carrier.properties, "");
         if let Some(from) = defaults
             .iter()
             .find(|f| f.default.start <= d.span.start && d.span.end <= f.default.end)
@@ -917,17 +1131,28 @@ fn read_resource(
         if !missing {
             continue;
         }
-        if let Some(t) = &type_span {
-            d.span = t.clone();
+        let of_command = d.parameter.as_deref().is_some_and(|p| {
+            COMMAND_PROPERTIES
+                .iter()
+                .any(|(_, api)| *api == Some(p) && !matches!(p, "Timeout" | "Launcher"))
+        });
+        match (&carrier.command_span, &type_span) {
+            (Some(c), _) if of_command => d.span = c.clone(),
+            (_, Some(t)) => d.span = t.clone(),
+            _ => {}
         }
         if d.code == code::MISSING_PARAM_INSTANCE_ID {
             d.message = format!(
-                "no instance is selected: {RUN_COMMAND} requires InstanceIds (1 to {} IDs)",
-                runcommand_catalog::limits::ROS_INSTANCE_IDS_MAX
+                "no instance is selected: {} requires InstanceIds (1 to {} IDs)",
+                carrier.limits.resource, carrier.limits.instance_ids_max
             );
             d.help = Some("add `InstanceIds: [i-...]` to the resource's Properties".to_owned());
         } else if let Some(h) = &mut d.help {
-            h.push_str(" to the resource's Properties");
+            h.push_str(if of_command && carrier.command_span.is_some() {
+                " to the command's Properties"
+            } else {
+                " to the resource's Properties"
+            });
         }
     }
     out.extend(found);
@@ -1005,18 +1230,24 @@ fn held_back(d: &Diagnostic, unknown: &BTreeSet<&str>) -> bool {
 }
 
 /// `Lint.UnknownParameter` for a property the resource does not have.
-fn unknown_property(key: &str, node: &Node, out: &mut Vec<Diagnostic>) {
+fn unknown_property(
+    key: &str,
+    node: &Node,
+    resource: &str,
+    properties: &[(&'static str, Option<&'static str>)],
+    out: &mut Vec<Diagnostic>,
+) {
     let mut d = Diagnostic::new(
         code::LINT_UNKNOWN_PARAMETER,
         node.span.clone(),
-        format!("`{key}` is not a property of {RUN_COMMAND}"),
+        format!("`{key}` is not a property of {resource}"),
     );
     // `InstanceId` → `InstanceIds`, `Tag` → `Tags`: the API's name of a property.
-    let renamed = PROPERTIES
+    let renamed = properties
         .iter()
-        .find(|(_, api)| *api == Some(key) && *api != Some(key.trim_end_matches('s')))
+        .find(|(k, api)| *api == Some(key) && *k != key)
         .map(|(k, _)| *k);
-    match renamed.or_else(|| did_you_mean(key, PROPERTIES.iter().map(|(k, _)| *k))) {
+    match renamed.or_else(|| did_you_mean(key, properties.iter().map(|(k, _)| *k))) {
         Some(s) => {
             d = d.help(format!("did you mean `{s}`?")).fix(Fix {
                 title: format!("Rename to `{s}`"),
@@ -1030,9 +1261,7 @@ fn unknown_property(key: &str, node: &Node, out: &mut Vec<Diagnostic>) {
                 "RegionId" => " (the stack's region is used)",
                 _ => "",
             };
-            d = d.help(format!(
-                "{RUN_COMMAND} has no such property{why}; remove it"
-            ));
+            d = d.help(format!("{resource} has no such property{why}; remove it"));
         }
     }
     out.push(d);

@@ -371,3 +371,55 @@ fn joins_that_would_grow_past_the_file_are_unknown() {
     ));
     assert_eq!(run(&src), vec![]);
 }
+
+const PAIR: &str = "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  Dir: {Type: String, Default: /opt}\nResources:\n  Cmd:\n    Type: ALIYUN::ECS::Command\n    Properties:\n      Type: RunShellScript\n      Timeout: 120\n      CommandContent:\n        Fn::Sub: 'cd ${Dir} && echo {{name}}'\n";
+
+#[test]
+fn an_invocation_of_a_template_command_is_one_request() {
+    let src = format!(
+        "{PAIR}      EnableParameter: true\n  Run:\n    Type: ALIYUN::ECS::Invocation\n    Properties:\n      CommandId:\n        Fn::GetAtt: [Cmd, CommandId]\n      InstanceIds: [i-bp185dy2o3o6neg1234]\n      Parameters: {{name: x}}\n      Timeout: 5\n      Sync: true\n"
+    );
+    let r = check_bytes("t.yaml", src.as_bytes(), Format::Yaml);
+    assert!(r.looks_like_request);
+    assert_eq!(r.requests, 1);
+    // The invocation's Timeout wins over the command's; the script is the command's.
+    assert_eq!(run(&src), vec![("Lint.TimeoutTooShort", "5".into(), 0)]);
+    // Parameters of the invocation meet the command's placeholders.
+    let src = format!(
+        "{PAIR}      EnableParameter: true\n  Run:\n    Type: ALIYUN::ECS::Invocation\n    Properties:\n      CommandId: {{Ref: Cmd}}\n      InstanceIds: [i-bp185dy2o3o6neg1234]\n"
+    );
+    assert_eq!(codes(&src), vec!["Lint.ParameterNotProvided"]);
+}
+
+#[test]
+fn a_pair_reports_each_property_on_its_own_resource() {
+    let src = format!(
+        "{PAIR}      Frequency: rate(5m)\n  Run:\n    Type: ALIYUN::ECS::Invocation\n    Properties:\n      CommandId: Cmd.CommandId\n      Frequncy: rate(5m)\n"
+    );
+    // A literal CommandId names no resource: no request.
+    let r = check_bytes("t.yaml", src.as_bytes(), Format::Yaml);
+    assert_eq!(r.requests, 0);
+    assert!(!r.looks_like_request);
+    let src = format!(
+        "{PAIR}      Frequency: rate(5m)\n  Run:\n    Type: ALIYUN::ECS::Invocation\n    Properties:\n      CommandId: {{'Fn::GetAtt': Cmd.CommandId}}\n      Frequncy: rate(5m)\n"
+    );
+    let r = check_bytes("t.yaml", src.as_bytes(), Format::Yaml);
+    let got: Vec<(&str, &str)> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), &r.text[d.span.clone()]))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Lint.TemplateNotEnabled", "{{name}}"),
+            // `Frequency` is the invocation's, not the command's.
+            ("Lint.UnknownParameter", "Frequency"),
+            // No InstanceIds: at the invocation's Type.
+            ("MissingParam.InstanceId", "ALIYUN::ECS::Invocation"),
+            ("Lint.UnknownParameter", "Frequncy"),
+        ]
+    );
+    let fix = r.diagnostics[3].fix.as_ref().unwrap();
+    assert_eq!(fix.replacement, "Frequency");
+}

@@ -138,8 +138,9 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 content.span(),
                 if req.ros.is_some() {
                     format!(
-                        "{what}; ROS documents a limit of {limit} bytes ({} KB) for ALIYUN::ECS::RunCommand",
-                        limit / 1024
+                        "{what}; ROS documents a limit of {limit} bytes ({} KB) for {}",
+                        limit / 1024,
+                        req.ros.map_or("", |r| r.resource)
                     )
                 } else {
                     format!(

@@ -11,7 +11,7 @@
 use runcommand_catalog::code;
 use std::collections::HashMap;
 
-use runcommand_catalog::limits::{INSTANCE_ID_SUFFIX_MAX, INSTANCE_IDS_MAX, ROS_INSTANCE_IDS_MAX};
+use runcommand_catalog::limits::{INSTANCE_ID_SUFFIX_MAX, INSTANCE_IDS_MAX};
 use runcommand_catalog::param;
 
 use super::Rule;
@@ -144,13 +144,12 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
     // A ROS resource takes fewer (ros.rs).
-    let (max, per) = if req.ros.is_some() {
-        (
-            ROS_INSTANCE_IDS_MAX,
-            "in InstanceIds of ALIYUN::ECS::RunCommand",
-        )
-    } else {
-        (INSTANCE_IDS_MAX, "per request")
+    let (max, per) = match req.ros {
+        Some(r) => (
+            r.instance_ids_max,
+            format!("in InstanceIds of {}", r.resource),
+        ),
+        None => (INSTANCE_IDS_MAX, "per request".to_owned()),
     };
     let max = usize::try_from(max).unwrap_or(100);
     if let Some(extra) = ids.get(max) {
