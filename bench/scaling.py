@@ -55,6 +55,38 @@ def log_lines(n):
     return "jsonl", "".join(line % i for i in range(n))
 
 
+ROS_HEAD = ("ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  Dir: {Type: String, Default: /opt}\n"
+            "  Wait: {Type: Number, Default: 5}\n  DbPassword: {Type: String}\n"
+            "Conditions:\n  C: {'Fn::Equals': [a, a]}\nResources:\n  Srv: {Type: ALIYUN::ECS::Instance}\n")
+
+
+def ros_resources(n):
+    # n resources sharing defaults, each read twice (Fn::If), each with findings.
+    res = "".join(
+        f"  R{i}:\n    Type: ALIYUN::ECS::RunCommand\n    Properties:\n      Type: RunShellScript\n"
+        f"      InstanceIds: [i-bp185dy2o3o6neg1234]\n      Timeout: {{Ref: Wait}}\n"
+        f"      CommandContent: {{'Fn::If': [C, {{'Fn::Sub': 'cd ${{Dir}}; echo ${{X{i}}} {{{{p}}}}'}}, echo]}}\n"
+        for i in range(n))
+    return "yaml", ROS_HEAD + res
+
+
+def ros_sub_script(n):
+    # One Fn::Sub script: references, escapes, unknown names, secrets, unclosed `${`.
+    lines = "".join(
+        f"          ${{Dir}}/bin/run ${{!HOME}} ${{Nope{i}}} -p${{DbPassword}} PASSWORD=pw{i:06} ${{ \n" for i in range(n))
+    return "yaml", (ROS_HEAD + "  R:\n    Type: ALIYUN::ECS::RunCommand\n    Properties:\n      Type: RunShellScript\n"
+                    "      InstanceIds: [i-bp185dy2o3o6neg1234]\n      CommandContent:\n        Fn::Sub: |\n" + lines)
+
+
+def ros_join(n):
+    # One Fn::Join of n pieces: literals, Ref, Fn::GetAtt, Fn::If, nested Fn::Sub.
+    items = ", ".join(
+        f"'echo {{{{q{i}}}}}', {{Ref: Dir}}, {{'Fn::GetAtt': [Srv, Ip]}}, {{'Fn::If': [C, a{i}, b{i}]}}, {{'Fn::Sub': 'x${{Dir}}'}}"
+        for i in range(n))
+    return "yaml", (ROS_HEAD + "  R:\n    Type: ALIYUN::ECS::RunCommand\n    Properties:\n      Type: RunShellScript\n"
+                    f"      InstanceIds: [i-bp185dy2o3o6neg1234]\n      CommandContent: {{'Fn::Join': ['\\n', [{items}]]}}\n")
+
+
 SHAPES = [
     ("many keys on one line (JSON)", keys_on_one_line, 12_500, "concise"),
     ("many keys on one line (human)", keys_on_one_line, 12_500, "human"),
@@ -66,6 +98,9 @@ SHAPES = [
     ("many documents", documents, 2_000, "concise"),
     ("many Parameters", parameters, 5_000, "concise"),
     ("request log lines", log_lines, 12_500, "json"),
+    ("ROS: many RunCommand resources", ros_resources, 500, "concise"),
+    ("ROS: long Fn::Sub script", ros_sub_script, 1_000, "concise"),
+    ("ROS: long Fn::Join", ros_join, 1_000, "concise"),
 ]
 
 

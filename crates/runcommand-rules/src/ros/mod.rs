@@ -221,6 +221,10 @@ struct Template<'a> {
     resources: BTreeSet<&'a str>,
     /// Bytes of `Default` text that may still be substituted (as for OOS templates).
     budget: Cell<usize>,
+    /// Candidate names "did you mean" may still compare: a template with thousands of resources
+    /// and as many unknown references would otherwise compare every pair (quadratic work); past
+    /// the budget, a finding has no suggestion.
+    suggestions: Cell<usize>,
 }
 
 impl<'a> Template<'a> {
@@ -257,6 +261,7 @@ impl<'a> Template<'a> {
             params,
             resources,
             budget: Cell::new(text_len.max(1 << 20).saturating_mul(2)),
+            suggestions: Cell::new(text_len.max(1 << 16) / 4),
         }
     }
 
@@ -265,6 +270,22 @@ impl<'a> Template<'a> {
         self.params.contains_key(name)
             || self.resources.contains(name)
             || PSEUDO_PARAMETERS.contains(&name)
+    }
+
+    /// "Did you mean" among `candidates`, within the budget of the template.
+    /// `n` is how many candidates there are (counted without walking them).
+    fn suggest<'c>(
+        &self,
+        name: &str,
+        candidates: impl Iterator<Item = &'c str> + Clone,
+        n: usize,
+    ) -> Option<&'c str> {
+        let left = self.suggestions.get();
+        if n > left {
+            return None;
+        }
+        self.suggestions.set(left - n);
+        did_you_mean(name, candidates)
     }
 
     fn candidates(&self) -> impl Iterator<Item = &str> + Clone {
@@ -1305,7 +1326,7 @@ fn references(text: &str, template: &Template<'_>, entries: &[Entry], out: &mut 
                                 "`Fn::GetAtt` names `{r}`, which is no resource of the template"
                             ),
                         );
-                        if let Some(s) = did_you_mean(r, candidates) {
+                        if let Some(s) = template.suggest(r, candidates, template.resources.len()) {
                             d = d.help(format!("did you mean `{s}`?")).fix(Fix {
                                 title: format!("Replace with `{s}`"),
                                 span: span.clone(),
@@ -1423,7 +1444,9 @@ fn unknown_reference(
         .filter_map(|e| e.key.as_key_str())
         .collect();
     let head = name.split('.').next().unwrap_or(name);
-    match did_you_mean(head, template.candidates().chain(locals.iter().copied())) {
+    let n =
+        template.params.len() + template.resources.len() + PSEUDO_PARAMETERS.len() + locals.len();
+    match template.suggest(head, template.candidates().chain(locals.iter().copied()), n) {
         Some(s) => {
             let replacement = match name.split_once('.') {
                 Some((_, attr)) => format!("{s}.{attr}"),
