@@ -54,8 +54,8 @@
 //!
 //! **References** (`Lint.RosUnknownReference`, error): a `${Name}` of `Fn::Sub`, a `Ref` or the
 //! resource of a `Fn::GetAtt` in the resource's properties that names no template parameter, no
-//! resource, no pseudo parameter and no variable of its `Fn::Sub`, with "did you mean"; ROS fails
-//! the template. An unknown `ALIYUN::` name is a warning (ROS may add pseudo parameters).
+//! resource, no local (`Locals`), no pseudo parameter and no variable of its `Fn::Sub`, with "did
+//! you mean"; ROS fails the template. An unknown `ALIYUN::` name is a warning (ROS may add pseudo parameters).
 //! A `${Name}` whose text is no plain name (`${VAR:-x}`, `${ x }`) is left as written.
 //!
 //! **Secrets** (`Lint.RosSecretWithoutNoEcho`, warning): a template parameter whose name is a
@@ -253,8 +253,11 @@ impl<'a> Template<'a> {
                 });
             }
         }
+        // `Locals` (ROS's local variables, e.g. `Type: Eval`) are referred to like resources
+        // and are unknown values.
         let resources = map_of(root, "Resources")
             .iter()
+            .chain(map_of(root, "Locals"))
             .filter_map(|e| e.key.as_key_str())
             .collect();
         Template {

@@ -423,3 +423,14 @@ fn a_pair_reports_each_property_on_its_own_resource() {
     let fix = r.diagnostics[3].fix.as_ref().unwrap();
     assert_eq!(fix.replacement, "Frequency");
 }
+
+#[test]
+fn locals_are_names_and_go_template_keywords_are_no_placeholders() {
+    let src = format!(
+        "ROSTemplateFormatVersion: '2015-09-01'\nLocals:\n  Stamp:\n    Type: Eval\n    Value: {{'Fn::FormatTime': ['%Y', Asia/Shanghai]}}\nResources:\n  Run:\n    Type: ALIYUN::ECS::RunCommand\n    Properties:\n{BASE}      CommandContent:\n        Fn::Sub: |\n          echo ${{Stamp}}\n          docker inspect --format '{{{{.State.Status}}}} {{{{if .State.Health}}}}ok{{{{else}}}}none{{{{end}}}}' app\n"
+    );
+    assert_eq!(run(&src), vec![]);
+    // Without a Go template action, `{{else}}` is a forgotten parameter as any other name.
+    let src = resource(&format!("{BASE}      CommandContent: echo {{{{else}}}}\n"));
+    assert_eq!(codes(&src), vec!["Lint.TemplateNotEnabled"]);
+}

@@ -31,7 +31,10 @@
 //! Without `EnableParameter: true` the text is sent literally: the first valid custom, built-in or
 //! `oos` placeholder gives `Lint.TemplateNotEnabled` (warning, once per request); text that is no
 //! valid reference (Go templates, `{{}}`, unclosed `{{`) gives nothing, since nothing would be
-//! substituted anyway.
+//! substituted anyway. In a script that holds a Go template action (`{{.State.Status}}`, `{{if
+//! .X}}`), Go's keywords written alone (`{{else}}`, `{{end}}`, `{{break}}`, `{{continue}}`) are
+//! taken as part of that template, not as a forgotten parameter (choice: e.g. a
+//! `docker inspect --format` string).
 //!
 //! `Launcher` is not scanned (choice): its template grammar (`{{ACS::ScriptFileName|Ext(".py")}}`)
 //! is published only as one example and cannot be verified (constraints §2.26), so no error is
@@ -68,6 +71,9 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
+/// Go template keywords that are whole actions (`{{else}}`, `{{end}}`).
+const GO_KEYWORDS: &[&str] = &["else", "end", "break", "continue"];
+
 fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some((script, scan)) = placeholders(req) else {
         return;
@@ -85,8 +91,17 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         None => scan,
     };
     if req.bool(param::ENABLE_PARAMETER) != Some(true) {
+        let go_template = scan
+            .placeholders
+            .iter()
+            .any(|p| matches!(p.kind, PlaceholderKind::Invalid));
         let first = scan.placeholders.iter().find_map(|p| {
             let shown = match &p.kind {
+                PlaceholderKind::Custom { name, .. }
+                    if go_template && GO_KEYWORDS.contains(&name.as_str()) =>
+                {
+                    return None;
+                }
                 PlaceholderKind::Custom { name, .. } => format!("{{{{{name}}}}}"),
                 PlaceholderKind::BuiltIn { builtin, .. } => format!("{{{{{builtin}}}}}"),
                 PlaceholderKind::OosParam { secret, name, .. } => {
