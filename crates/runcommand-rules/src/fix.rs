@@ -20,6 +20,12 @@ use crate::diagnostic::{Diagnostic, Fix};
 /// value that replaces a quoted scalar as that scalar was quoted (a JSON string stays a string).
 pub(crate) fn finalize(text: &str, format: Format, diagnostics: &mut [Diagnostic]) {
     for d in diagnostics {
+        if format == Format::Json
+            && let Some(h) = &mut d.help
+            && h.contains(": ")
+        {
+            *h = json_help(h);
+        }
         for f in d.fix.iter_mut().chain(d.alternatives.iter_mut()) {
             if f.replacement.is_empty() && removes_entry(text, &f.span) {
                 f.span = removal_span(text, format, f.span.clone());
@@ -28,6 +34,74 @@ pub(crate) fn finalize(text: &str, format: Format, diagnostics: &mut [Diagnostic
             }
         }
     }
+}
+
+/// A help text for a JSON file: each snippet written as a YAML entry in backquotes (`` `Key: value` ``,
+/// the rules' house style) is written as the JSON member the user would type
+/// (`` `"Key": value` ``): booleans, integers, `""` and JSON strings stay as they are, a flow list
+/// gets its items quoted, anything else becomes a JSON string. Other text is unchanged.
+pub(crate) fn json_help(help: &str) -> String {
+    let mut out = String::with_capacity(help.len() + 16);
+    let mut rest = help;
+    while let Some(open) = rest.find('`') {
+        let Some(close) = rest.get(open + 1..).and_then(|r| r.find('`')) else {
+            break;
+        };
+        let snippet = rest.get(open + 1..open + 1 + close).unwrap_or("");
+        out.push_str(rest.get(..open).unwrap_or(""));
+        out.push('`');
+        out.push_str(&json_member(snippet).unwrap_or_else(|| snippet.to_owned()));
+        out.push('`');
+        rest = rest.get(open + close + 2..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `Key: value` as a JSON member, when the snippet is one YAML entry with a simple key.
+fn json_member(snippet: &str) -> Option<String> {
+    let (key, value) = snippet.split_once(": ")?;
+    let simple_key = key.starts_with(|c: char| c.is_ascii_uppercase())
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.');
+    // A flow mapping (`Loop: {Items: [...]}`) is left as written.
+    if !simple_key
+        || value.trim() != value
+        || value.is_empty()
+        || (value.starts_with('{') && value != "{}")
+    {
+        return None;
+    }
+    Some(format!("\"{key}\": {}", json_value(value)))
+}
+
+fn json_value(value: &str) -> String {
+    let quoted = |s: &str| {
+        let mut q = String::with_capacity(s.len() + 2);
+        q.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => q.push_str("\\\""),
+                '\\' => q.push_str("\\\\"),
+                c => q.push(c),
+            }
+        }
+        q.push('"');
+        q
+    };
+    if matches!(value, "true" | "false" | "null" | "\"\"" | "{}" | "[...]")
+        || value.parse::<i64>().is_ok()
+        || (value.starts_with('"') && value.ends_with('"') && value.len() >= 2)
+    {
+        return value.to_owned();
+    }
+    if let Some(inner) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+        return quoted(&inner.replace("''", "'"));
+    }
+    if let Some(items) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+        let items: Vec<String> = items.split(", ").map(json_value).collect();
+        return format!("[{}]", items.join(", "));
+    }
+    quoted(value)
 }
 
 /// The replacement of a quoted scalar (`"..."` or `'...'`, the whole span), quoted the same way;
@@ -202,6 +276,28 @@ pub fn apply(
     }
     out.push_str(text.get(at..)?);
     Some((out, applied))
+}
+
+#[cfg(test)]
+mod json_help_tests {
+    use super::json_help;
+
+    #[test]
+    fn yaml_snippets_become_json_members() {
+        assert_eq!(
+            json_help("add `CommandContent: echo 123` and `EnableParameter: true`, `Timeout: 60`"),
+            "add `\"CommandContent\": \"echo 123\"` and `\"EnableParameter\": true`, `\"Timeout\": 60`"
+        );
+        assert_eq!(
+            json_help("add `InstanceIds: [i-...]`; `Username: \"\"`; `Parameters: '{\"a\": [1]}'`"),
+            "add `\"InstanceIds\": [\"i-...\"]`; `\"Username\": \"\"`; `\"Parameters\": \"{\\\"a\\\": [1]}\"`"
+        );
+        // Other backquoted text and unclosed backquotes are left alone.
+        assert_eq!(
+            json_help("use `{{oos-secret:NAME}}` or `a: b` `x"),
+            "use `{{oos-secret:NAME}}` or `a: b` `x"
+        );
+    }
 }
 
 #[cfg(test)]

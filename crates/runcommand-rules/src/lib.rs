@@ -524,6 +524,28 @@ mod tests {
     const BASE: &str = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo hi\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
 
     #[test]
+    fn helps_in_json_files_write_json() {
+        let json = r#"{"RegionId": "cn-hangzhou", "Type": "RunShellScript", "InstanceId": ["i-bp185dy2o3o6neg1234"]}"#;
+        let help = |src: &str, format| {
+            check_bytes("t", src.as_bytes(), format)
+                .diagnostics
+                .iter()
+                .find(|d| d.code == code::LINT_MISSING_PARAMETER)
+                .and_then(|d| d.help.clone())
+        };
+        assert_eq!(
+            help(json, Format::Json).as_deref(),
+            Some("add `\"CommandContent\": \"echo 123\"`")
+        );
+        let yaml =
+            "RegionId: cn-hangzhou\nType: RunShellScript\nInstanceId: [i-bp185dy2o3o6neg1234]\n";
+        assert_eq!(
+            help(yaml, Format::Yaml).as_deref(),
+            Some("add `CommandContent: echo 123`")
+        );
+    }
+
+    #[test]
     fn a_valid_request_has_no_findings() {
         assert!(codes(BASE).is_empty(), "{:?}", codes(BASE));
     }
