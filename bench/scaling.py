@@ -6,6 +6,7 @@ For each shape, a file is generated at sizes n, 4n and 16n and checked by the re
 of RUNS runs. The exponent is log(t(16n) / t(n)) / log(16): 1 for linear work, 2 for quadratic.
 Target: every exponent <= 1.2. Usage: bench/scaling.py [BINARY] (default target/release/...).
 """
+import json
 import math
 import os
 import statistics
@@ -87,6 +88,76 @@ def ros_join(n):
                     f"      InstanceIds: [i-bp185dy2o3o6neg1234]\n      CommandContent: {{'Fn::Join': ['\\n', [{items}]]}}\n")
 
 
+
+
+def lsp_edits(n):
+    # A document of n requests edited 40 times (one character typed each time, incremental sync)
+    # in the language server: timed from start to the diagnostics of the last version.
+    doc = "---\n".join(HEAD + f"CommandContent: echo {{{{p{i}}}}}\nTimeout: 5\n" for i in range(n))
+    return "lsp", doc
+
+
+def lsp_timed(path):
+    text = open(path, encoding="utf-8").read()
+    uri = "file://" + path
+    edits = 40
+    msgs = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+         "params": {"capabilities": {}, "initializationOptions": {"debounceMs": 0}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "yaml", "version": 1, "text": text}}},
+    ]
+    for v in range(2, edits + 2):
+        msgs.append({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": v},
+            "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                          "end": {"line": 0, "character": 0}}, "text": "#"}]}})
+    data = b"".join(
+        b"Content-Length: %d\r\n\r\n" % len(b) + b
+        for b in (json.dumps(m).encode() for m in msgs))
+    times = []
+    for _ in range(RUNS):
+        t = time.perf_counter()
+        p = subprocess.Popen([BIN, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        p.stdin.write(data)
+        p.stdin.flush()
+        last = edits + 1
+        while True:
+            header = b""
+            while not header.endswith(b"\r\n\r\n"):
+                c = p.stdout.read(1)
+                if not c:
+                    raise RuntimeError("the server ended early")
+                header += c
+            length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
+            msg = json.loads(p.stdout.read(length))
+            if (msg.get("method") == "textDocument/publishDiagnostics"
+                    and msg["params"].get("version") == last):
+                break
+        times.append(time.perf_counter() - t)
+        bye = [{"jsonrpc": "2.0", "id": 2, "method": "shutdown"}, {"jsonrpc": "2.0", "method": "exit"}]
+        p.stdin.write(b"".join(b"Content-Length: %d\r\n\r\n" % len(b) + b
+                               for b in (json.dumps(m).encode() for m in bye)))
+        p.stdin.close()
+        p.wait(timeout=30)
+    return statistics.median(times)
+
+
+def timed(path, fmt):
+    if fmt == "lsp":
+        return lsp_timed(path)
+    cmd = [BIN, "check", "--no-config", "--no-progress", "--max-findings-per-file", "0",
+           "--max-file-size", str(1 << 30), "--format", fmt, path]
+    times = []
+    for _ in range(RUNS):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
 SHAPES = [
     ("many keys on one line (JSON)", keys_on_one_line, 12_500, "concise"),
     ("many keys on one line (human)", keys_on_one_line, 12_500, "human"),
@@ -98,21 +169,11 @@ SHAPES = [
     ("many documents", documents, 2_000, "concise"),
     ("many Parameters", parameters, 5_000, "concise"),
     ("request log lines", log_lines, 12_500, "json"),
+    ("editor: a document edited 40 times", lsp_edits, 100, "lsp"),
     ("ROS: many RunCommand resources", ros_resources, 500, "concise"),
     ("ROS: long Fn::Sub script", ros_sub_script, 1_000, "concise"),
     ("ROS: long Fn::Join", ros_join, 1_000, "concise"),
 ]
-
-
-def timed(path, fmt):
-    cmd = [BIN, "check", "--no-config", "--no-progress", "--max-findings-per-file", "0",
-           "--max-file-size", str(1 << 30), "--format", fmt, path]
-    times = []
-    for _ in range(RUNS):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main():
