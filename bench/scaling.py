@@ -4,6 +4,8 @@
 For each shape, a file is generated at sizes n, 4n and 16n and checked by the release binary
 (every finding shown: `--max-findings-per-file 0`, output to /dev/null); the time is the median
 of RUNS runs. The exponent is log(t(16n) / t(n)) / log(16): 1 for linear work, 2 for quadratic.
+The editor shape instead drives `runcommand-lint lsp` over stdio: a document opened and edited 40
+times (one character each, incremental sync), timed to the diagnostics of the last version.
 Target: every exponent <= 1.2. Usage: bench/scaling.py [BINARY] (default target/release/...).
 """
 import json
