@@ -340,6 +340,14 @@ fn main() {
     }
     out.push_str("];\n");
 
+    // The names of ShellCheck's codes (SC1000 to SC3999), each `ShellCheck.SC<NNNN>`: a finding
+    // of ShellCheck carries one (see `Code::shellcheck`).
+    out.push_str("/// `ShellCheck.SC1000` .. `ShellCheck.SC3999`.\npub static SHELLCHECK_NAMES: [&str; 3000] = [\n");
+    for n in 1000..4000 {
+        out.push_str(&format!("    \"ShellCheck.SC{n}\",\n"));
+    }
+    out.push_str("];\n");
+
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("catalog.rs");
     std::fs::write(&dest, out).expect("write catalog.rs");
 }

@@ -108,25 +108,76 @@ pub struct LimitInfo {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Code(u16);
 
+/// Where ShellCheck's codes start among [`Code`] values (catalogue codes are indexes below).
+const SHELLCHECK_BASE: u16 = 0x8000;
+
 impl Code {
-    /// The code's text, e.g. `InvalidParam.Frequency`.
+    /// The code's text, e.g. `InvalidParam.Frequency` or `ShellCheck.SC2086`.
     pub fn as_str(self) -> &'static str {
-        self.info().code
+        match self.shellcheck_number() {
+            Some(n) => SHELLCHECK_NAMES
+                .get(usize::from(n).saturating_sub(1000))
+                .copied()
+                .unwrap_or(""),
+            None => self.info().code,
+        }
     }
 
-    /// The code's catalogue entry.
+    /// The code's catalogue entry ([`SHELLCHECK`] for every ShellCheck code).
     pub fn info(self) -> &'static CodeInfo {
+        if self.shellcheck_number().is_some() {
+            return &SHELLCHECK;
+        }
         CODES.get(usize::from(self.0)).unwrap_or(&UNKNOWN_CODE)
     }
 
-    /// The code named `name`, if the catalogue has it.
+    /// ShellCheck's code `SC<n>` (`n` from 1000 to 3999), as `ShellCheck.SC<n>`.
+    pub fn shellcheck(n: u32) -> Option<Code> {
+        let n = u16::try_from(n).ok().filter(|n| (1000..4000).contains(n))?;
+        Some(Code(SHELLCHECK_BASE + n))
+    }
+
+    /// The number of a ShellCheck code (`2086` for `ShellCheck.SC2086`).
+    pub fn shellcheck_number(self) -> Option<u16> {
+        self.0.checked_sub(SHELLCHECK_BASE)
+    }
+
+    /// The code named `name`, if the catalogue has it (or it is a ShellCheck code).
     pub fn from_name(name: &str) -> Option<Code> {
+        if let Some(n) = name.strip_prefix("ShellCheck.SC") {
+            return n
+                .parse::<u32>()
+                .ok()
+                .filter(|_| n.len() == 4)
+                .and_then(Code::shellcheck);
+        }
         CODES
             .iter()
             .position(|c| c.code == name)
             .and_then(|i| u16::try_from(i).ok())
             .map(Code)
     }
+}
+
+/// The entry of every `ShellCheck.SC<NNNN>` code: findings of ShellCheck on a RunShellScript
+/// script (their severity is ShellCheck's).
+pub static SHELLCHECK: CodeInfo = CodeInfo {
+    code: "ShellCheck",
+    http_status: None,
+    class: Class::Request,
+    severity: Severity::Warning,
+    message: "A finding of ShellCheck on the script of a RunShellScript request.",
+    description: "ShellCheck (https://www.shellcheck.net), run on `CommandContent` when `Type` is RunShellScript (Base64 content decoded), reports `ShellCheck.SC<NNNN>` at the place in the request file: its error, warning and info levels are kept, its style level is info. The shell is the script's shebang, or `sh` without one (the Cloud Assistant agent runs the script file with `sh -c`); a script whose shebang names another interpreter, or a request with `Launcher`, is not checked. `{{ }}` placeholders the API fills are replaced by same-length stand-ins first. ShellCheck is an external program: when it is not installed, these codes are not reported (see `[shellcheck]` in the configuration). Each code's explanation is on ShellCheck's wiki: https://www.shellcheck.net/wiki/SC<NNNN>.",
+    parameters: &["CommandContent"],
+    offline: "Checked when ShellCheck is installed.",
+    invalid_example: None,
+    valid_example: None,
+    triggers: &[],
+};
+
+/// Whether `name` is a ShellCheck code (`ShellCheck.SC2086`) or the family (`ShellCheck`).
+pub fn is_shellcheck_code(name: &str) -> bool {
+    name == "ShellCheck" || Code::from_name(name).is_some_and(|c| c.shellcheck_number().is_some())
 }
 
 impl std::fmt::Debug for Code {
@@ -364,6 +415,9 @@ pub const CODES_URL: &str =
 /// the anchor GitHub gives a `## InvalidParam.Frequency` heading
 /// (`…/docs/codes.md#invalidparamfrequency`). Used by the LSP, SARIF and hovers.
 pub fn code_url(code: &str) -> String {
+    if let Some(u) = help_uri(code) {
+        return u;
+    }
     let anchor: String = code
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
@@ -374,7 +428,18 @@ pub fn code_url(code: &str) -> String {
 
 /// Looks a code up by its exact name.
 pub fn code(name: &str) -> Option<&'static CodeInfo> {
+    if is_shellcheck_code(name) {
+        return Some(&SHELLCHECK);
+    }
     CODES.iter().find(|c| c.code == name)
+}
+
+/// The page that explains a code outside the catalogue's own text: ShellCheck's wiki page of a
+/// `ShellCheck.SC<NNNN>` code.
+pub fn help_uri(name: &str) -> Option<String> {
+    let n = name.strip_prefix("ShellCheck.")?;
+    Code::from_name(name)?;
+    Some(format!("https://www.shellcheck.net/wiki/{n}"))
 }
 
 /// Looks a parameter up by its exact (case-sensitive) name.

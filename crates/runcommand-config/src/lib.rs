@@ -89,6 +89,65 @@ struct Raw {
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
     extra_regions: Vec<Spanned<String>>,
+    shellcheck: Option<RawShellCheck>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Enabled {
+    Bool(bool),
+    Word(Spanned<String>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawShellCheck {
+    enabled: Option<Enabled>,
+    path: Option<String>,
+    severity: Option<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    shell: Option<Spanned<String>>,
+}
+
+/// Whether ShellCheck runs (`[shellcheck] enabled`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ShellCheckMode {
+    /// When it is installed (the default).
+    #[default]
+    Auto,
+    /// Always: a missing ShellCheck is an error of the run.
+    On,
+    /// Never.
+    Off,
+}
+
+/// The `[shellcheck]` table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShellCheckConfig {
+    /// `enabled`: `"auto"` (default), `true`, `false`.
+    pub mode: ShellCheckMode,
+    /// `path`: the program (a path, relative to the configuration's directory, or a name on
+    /// `PATH`).
+    pub path: Option<PathBuf>,
+    /// `severity`: the least ShellCheck level reported (`error`, `warning`, `info`, `style`;
+    /// default `style`: all).
+    pub severity: Option<String>,
+    /// `exclude`: ShellCheck codes never run for (`SC2086` or `2086`), as numbers.
+    pub exclude: Vec<u32>,
+    /// `shell`: the shell of a script without a shebang (default `sh`, as the agent runs it).
+    pub shell: Option<String>,
+}
+
+impl ShellCheckConfig {
+    /// No `[shellcheck]` table.
+    pub const DEFAULT: ShellCheckConfig = ShellCheckConfig {
+        mode: ShellCheckMode::Auto,
+        path: None,
+        severity: None,
+        exclude: Vec::new(),
+        shell: None,
+    };
 }
 
 /// A glob of the configuration.
@@ -132,6 +191,8 @@ pub struct Config {
     exclude: Vec<Pattern>,
     /// Region IDs known besides the catalogue's (`extra-regions`).
     pub extra_regions: Vec<String>,
+    /// The `[shellcheck]` table.
+    pub shellcheck: ShellCheckConfig,
 }
 
 /// Checks codes or code prefixes given outside a file (`--select`, `--ignore`): `Err` names the
@@ -140,9 +201,10 @@ pub fn check_codes(list: &[String]) -> Result<(), String> {
     for v in list {
         let v = v.trim();
         if !v.is_empty()
-            && runcommand_catalog::CODES
+            && (runcommand_catalog::CODES
                 .iter()
                 .any(|c| code_matches(v, c.code))
+                || runcommand_catalog::is_shellcheck_code(v))
         {
             continue;
         }
@@ -200,7 +262,8 @@ impl Config {
             let v = s.get_ref().trim();
             let known = runcommand_catalog::CODES
                 .iter()
-                .any(|c| code_matches(v, c.code));
+                .any(|c| code_matches(v, c.code))
+                || runcommand_catalog::is_shellcheck_code(v);
             if known && !v.is_empty() {
                 return Ok(v.to_owned());
             }
@@ -270,9 +333,80 @@ impl Config {
             }
             extra_regions.push(v.clone());
         }
+        let shellcheck = match &raw.shellcheck {
+            None => ShellCheckConfig::default(),
+            Some(r) => {
+                let mode = match &r.enabled {
+                    None => ShellCheckMode::Auto,
+                    Some(Enabled::Bool(true)) => ShellCheckMode::On,
+                    Some(Enabled::Bool(false)) => ShellCheckMode::Off,
+                    Some(Enabled::Word(w)) if w.get_ref() == "auto" => ShellCheckMode::Auto,
+                    Some(Enabled::Word(w)) => {
+                        return Err(error(
+                            Some(w.span()),
+                            format!(
+                                "`enabled` is \"auto\", true or false, not `{}`",
+                                w.get_ref()
+                            ),
+                        ));
+                    }
+                };
+                if let Some(sev) = &r.severity
+                    && !["error", "warning", "info", "style"].contains(&sev.get_ref().as_str())
+                {
+                    return Err(error(
+                        Some(sev.span()),
+                        format!(
+                            "`{}` is no ShellCheck level (error, warning, info, style)",
+                            sev.get_ref()
+                        ),
+                    ));
+                }
+                if let Some(sh) = &r.shell
+                    && !["sh", "bash", "dash", "ksh", "busybox"].contains(&sh.get_ref().as_str())
+                {
+                    return Err(error(
+                        Some(sh.span()),
+                        format!(
+                            "`{}` is no shell ShellCheck checks (sh, bash, dash, ksh, busybox)",
+                            sh.get_ref()
+                        ),
+                    ));
+                }
+                let mut exclude = Vec::new();
+                for e in &r.exclude {
+                    let t = e.get_ref().trim();
+                    let n = t.strip_prefix("SC").unwrap_or(t);
+                    match n.parse::<u32>() {
+                        Ok(n) if (1000..4000).contains(&n) => exclude.push(n),
+                        _ => {
+                            return Err(error(
+                                Some(e.span()),
+                                format!("`{t}` is no ShellCheck code (SC1000 to SC3999)"),
+                            ));
+                        }
+                    }
+                }
+                ShellCheckConfig {
+                    mode,
+                    path: r.path.as_ref().map(|p| {
+                        let p = PathBuf::from(p);
+                        if p.components().count() > 1 && p.is_relative() {
+                            dir.join(p)
+                        } else {
+                            p
+                        }
+                    }),
+                    severity: r.severity.as_ref().map(|s| s.get_ref().clone()),
+                    exclude,
+                    shell: r.shell.as_ref().map(|s| s.get_ref().clone()),
+                }
+            }
+        };
         Ok(Config {
             path: path.to_owned(),
             dir,
+            shellcheck,
             select: raw.select.as_deref().map(codes).transpose()?,
             ignore: codes(&raw.ignore)?,
             severity,

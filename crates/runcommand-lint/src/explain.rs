@@ -58,6 +58,9 @@ pub fn explain(code: &str) -> ExitCode {
     };
     let _ = writeln!(s, "Emitted by this version: {emitted}");
     let _ = writeln!(s, "\n{}\n", c.description);
+    if let Some(uri) = runcommand_catalog::help_uri(code) {
+        let _ = writeln!(s, "{code}: see {uri}\n");
+    }
     let _ = writeln!(s, "Offline: {}", c.offline);
     if !c.triggers.is_empty() {
         let _ = writeln!(

@@ -17,7 +17,7 @@ use runcommand_catalog::code;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use runcommand_config::Config;
+use runcommand_config::{Config, ShellCheckConfig, ShellCheckMode};
 use runcommand_document::Format;
 
 use crate::cross::CrossIndex;
@@ -40,6 +40,9 @@ pub struct Settings {
     pub select: Vec<String>,
     /// Codes or code prefixes never reported (`--ignore`), after the configuration.
     pub ignore: Vec<String>,
+    /// ShellCheck, when the front end found it (`rules::shellcheck`); `None`: scripts are not
+    /// given to it. A file whose configuration says `[shellcheck] enabled = false` is not either.
+    pub shellcheck: Option<std::sync::Arc<runcommand_shellcheck::ShellCheck>>,
 }
 
 impl Default for Settings {
@@ -51,6 +54,7 @@ impl Default for Settings {
             max_findings: usize::try_from(runcommand_catalog::limits::FINDINGS_PER_FILE_MAX).ok(),
             select: Vec::new(),
             ignore: Vec::new(),
+            shellcheck: None,
         }
     }
 }
@@ -63,6 +67,9 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
     /// Region IDs known besides the catalogue's (`extra-regions` of the configuration).
     pub extra_regions: &'a [String],
+    /// ShellCheck and the `[shellcheck]` table of the configuration, when scripts are given to
+    /// it.
+    pub shellcheck: Option<(&'a runcommand_shellcheck::ShellCheck, &'a ShellCheckConfig)>,
 }
 
 impl Context<'_> {
@@ -71,6 +78,7 @@ impl Context<'_> {
         Context {
             now: Utc::now(),
             extra_regions: &[],
+            shellcheck: None,
         }
     }
 }
@@ -123,6 +131,9 @@ pub struct Fixed {
 /// place and the second waits a round), never more than a few.
 const FIX_ROUNDS: usize = 8;
 
+/// The `[shellcheck]` table of a file without configuration.
+static NO_SHELLCHECK_TABLE: ShellCheckConfig = ShellCheckConfig::DEFAULT;
+
 /// The engine: built once, checks any number of sources, from any number of threads.
 #[derive(Clone, Debug, Default)]
 pub struct Engine {
@@ -141,10 +152,17 @@ impl Engine {
     }
 
     /// The context of a check under `config`.
-    pub fn context<'c>(&self, config: Option<&'c Config>) -> Context<'c> {
+    pub fn context<'c>(&'c self, config: Option<&'c Config>) -> Context<'c> {
+        let table = config.map_or(&NO_SHELLCHECK_TABLE, |c| &c.shellcheck);
         Context {
             now: self.settings.now.unwrap_or_else(Utc::now),
             extra_regions: config.map_or(&[], |c| c.extra_regions.as_slice()),
+            shellcheck: self
+                .settings
+                .shellcheck
+                .as_deref()
+                .filter(|_| table.mode != ShellCheckMode::Off)
+                .map(|sc| (sc, table)),
         }
     }
 

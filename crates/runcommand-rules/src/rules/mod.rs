@@ -24,7 +24,9 @@ pub(crate) mod region;
 mod required;
 mod resource_group;
 mod schedule_mode;
+pub(crate) mod script_traps;
 pub(crate) mod secrets;
+mod shellcheck;
 mod tags;
 mod templates;
 mod timeout;
@@ -58,6 +60,8 @@ pub static RULES: &[Rule] = &[
     frequency::RULE,
     templates::RULE,
     parameters::RULE,
+    shellcheck::RULE,
+    script_traps::RULE,
     oss::RULE,
     containers::RULE,
     secrets::RULE,
@@ -97,7 +101,8 @@ pub static STRUCTURAL_CODES: &[Code] = &[
 
 /// Whether any part of the engine can emit `code` today.
 pub fn is_implemented(code: &str) -> bool {
-    STRUCTURAL_CODES.iter().any(|c| *c == code)
+    runcommand_catalog::is_shellcheck_code(code)
+        || STRUCTURAL_CODES.iter().any(|c| *c == code)
         || RULES.iter().any(|r| r.codes.iter().any(|c| *c == code))
 }
 
