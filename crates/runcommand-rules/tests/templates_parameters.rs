@@ -56,8 +56,15 @@ fn templates_in_block_and_escaped_scalars() {
     assert_eq!(got, pairs(&[("Lint.ParameterNotProvided", "who")]));
     let got = yaml("EnableParameter: true\nCommandContent: \"say \\\"\\u00e9\\\" {{ .x }}\"\n");
     assert_eq!(got, pairs(&[("CmdParam.InvalidParamName", ".x")]));
+    // A folded block joins the lines (Lint.FoldedScript); positions inside it still map.
     let got = yaml("EnableParameter: true\nCommandContent: >\n  echo it''s\n  {{a.b}}\n");
-    assert_eq!(got, pairs(&[("CmdParam.InvalidParamName", "a.b")]));
+    assert_eq!(
+        got,
+        pairs(&[
+            ("Lint.FoldedScript", "echo it''s\n  {{a.b}}\n"),
+            ("CmdParam.InvalidParamName", "a.b")
+        ])
+    );
 }
 
 #[test]
