@@ -12,12 +12,53 @@ enum Frame {
     Seq {
         start: usize,
         items: Vec<Node>,
+        function: Option<String>,
     },
     Map {
         start: usize,
         entries: Vec<Entry>,
         key: Option<Node>,
+        function: Option<String>,
     },
+}
+
+/// The function a local tag names: the short form of ROS (and CloudFormation) template
+/// functions, `!Ref x` for `{Ref: x}` and `!Sub x` for `{Fn::Sub: x}` (any `!Name` of letters and
+/// digits). Other tags name nothing.
+fn function_of(tag: Option<&granit_parser::Tag>) -> Option<String> {
+    let tag = tag?;
+    let name = tag.suffix();
+    if tag.handle() != "!" || name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(if name == "Ref" {
+        name.to_owned()
+    } else {
+        format!("Fn::{name}")
+    })
+}
+
+/// `node` as the long form of the function its tag names: `{function: node}`, the key an empty
+/// span at the node's start.
+fn as_function(function: Option<String>, node: Node) -> Node {
+    let Some(name) = function else {
+        return node;
+    };
+    let at = node.span.start;
+    Node {
+        span: node.span.clone(),
+        value: Value::Map(vec![Entry {
+            key: Node {
+                span: at..at,
+                value: Value::Scalar(Scalar {
+                    text: name,
+                    style: Style::Plain,
+                    kind: ScalarKind::Str,
+                }),
+            },
+            value: node,
+        }]),
+    }
 }
 
 fn byte(base: usize, m: &granit_parser::Marker) -> usize {
@@ -137,6 +178,7 @@ pub(crate) fn parse(
                 if anchor != 0 {
                     anchors.insert(anchor, Some(node.clone()));
                 }
+                let node = as_function(function_of(tag.as_deref()), node);
                 attach(&mut stack, &mut root, node);
             }
             Event::Alias(id) => {
@@ -160,7 +202,8 @@ pub(crate) fn parse(
                     value: Value::Alias,
                 },
             ),
-            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
+            Event::SequenceStart(_, anchor, ref tag) | Event::MappingStart(_, anchor, ref tag) => {
+                let function = function_of(tag.as_deref());
                 if stack.len() >= max_depth {
                     let error = LoadError {
                         kind: LoadErrorKind::Syntax,
@@ -176,30 +219,39 @@ pub(crate) fn parse(
                     Frame::Seq {
                         start: r.start,
                         items: Vec::new(),
+                        function,
                     }
                 } else {
                     Frame::Map {
                         start: r.start,
                         entries: Vec::new(),
                         key: None,
+                        function,
                     }
                 };
                 stack.push(frame);
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match stack.pop() {
-                    Some(Frame::Seq { start, items }) => {
+                    Some(Frame::Seq {
+                        start,
+                        items,
+                        function,
+                    }) => {
                         let end = items.last().map_or(r.end, |n| n.span.end.max(r.end));
-                        Node {
-                            span: start..end.max(start),
-                            value: Value::Seq(items),
-                        }
+                        as_function(
+                            function,
+                            Node {
+                                span: start..end.max(start),
+                                value: Value::Seq(items),
+                            },
+                        )
                     }
                     Some(Frame::Map {
                         start,
                         mut entries,
                         key,
-                        ..
+                        function,
                     }) => {
                         if let Some(k) = key {
                             // A key without a value event cannot happen in valid YAML; keep it
@@ -220,10 +272,13 @@ pub(crate) fn parse(
                         let end = entries
                             .last()
                             .map_or(r.end, |e| e.value.span.end.max(r.end));
-                        Node {
-                            span: start..end.max(start),
-                            value: Value::Map(entries),
-                        }
+                        as_function(
+                            function,
+                            Node {
+                                span: start..end.max(start),
+                                value: Value::Map(entries),
+                            },
+                        )
                     }
                     None => continue,
                 };
@@ -324,5 +379,33 @@ mod tests {
         let f = load_yaml("a: !!str 123\n");
         let m = f.documents[0].root.as_ref().unwrap().as_map().unwrap();
         assert_eq!(m[0].value.as_scalar().unwrap().kind, crate::ScalarKind::Str);
+    }
+
+    #[test]
+    fn short_form_functions_read_as_their_long_form() {
+        let text = "a: !Ref Ids
+b: !Sub |
+  echo ${X}
+c: !If [C, x, y]
+d: !GetAtt {x: 1}
+e: !custom-tag v
+";
+        let f = load_yaml(text);
+        let m = f.documents[0].root.as_ref().unwrap().as_map().unwrap();
+        let function = |i: usize| {
+            let inner = m[i].value.as_map().unwrap();
+            assert_eq!(inner.len(), 1);
+            (
+                inner[0].key.as_key_str().unwrap().to_owned(),
+                &text[inner[0].value.span.clone()],
+            )
+        };
+        assert_eq!(function(0), ("Ref".to_owned(), "Ids"));
+        assert_eq!(function(1).0, "Fn::Sub");
+        assert!(function(1).1.contains("echo ${X}"));
+        assert_eq!(function(2), ("Fn::If".to_owned(), "[C, x, y]"));
+        assert_eq!(function(3).0, "Fn::GetAtt");
+        // A tag with other characters is no function: the value as written.
+        assert_eq!(m[4].value.as_scalar().unwrap().text, "v");
     }
 }

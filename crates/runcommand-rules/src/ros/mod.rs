@@ -58,6 +58,10 @@
 //! you mean"; ROS fails the template. An unknown `ALIYUN::` name is a warning (ROS may add pseudo parameters).
 //! A `${Name}` whose text is no plain name (`${VAR:-x}`, `${ x }`) is left as written.
 //!
+//! **A forgotten `Fn::Sub`** (`Lint.RosMissingSub`, warning): a `${Name}` naming a template
+//! parameter (or `${Res.Attr}` a resource) in a `CommandContent` string that no `Fn::Sub` holds:
+//! ROS leaves it as written, so the script gets the literal text (a shell expands it to nothing).
+//!
 //! **Secrets** (`Lint.RosSecretWithoutNoEcho`, warning): a template parameter whose name is a
 //! credential's (the secrets rule's test) spliced into `CommandContent` while the parameter has no
 //! `NoEcho: true`: the console and API show its value in plaintext.
@@ -1049,6 +1053,7 @@ fn read_carrier(
         .find(|(_, api)| *api == "CommandContent")
     {
         plaintext_secrets(text, template, &content.value, out);
+        missing_sub(text, template, &content.value, out);
     }
     let mut reader = Reader {
         text,
@@ -1477,6 +1482,52 @@ fn unknown_reference(
         d = d.inferred();
     }
     d
+}
+
+/// `Lint.RosMissingSub`: a `${Name}` naming a template parameter or resource in a script string
+/// that no `Fn::Sub` holds, so ROS leaves it as written.
+fn missing_sub(text: &str, template: &Template<'_>, content: &Node, out: &mut Vec<Diagnostic>) {
+    let mut stack = vec![content];
+    while let Some(n) = stack.pop() {
+        match function(n) {
+            Some(("Fn::Sub", _)) => continue,
+            Some((_, arg)) => {
+                stack.push(arg);
+                continue;
+            }
+            None => {}
+        }
+        match &n.value {
+            Value::Scalar(s) if s.kind == ScalarKind::Str && s.text.contains("${") => {
+                let map = ScalarMap::new(text, n);
+                for (name, range) in sub_names(&s.text) {
+                    let head = name.split('.').next().unwrap_or(name);
+                    let named = if name.contains('.') {
+                        template.resources.contains(head)
+                    } else {
+                        template.params.contains_key(name)
+                    };
+                    if named {
+                        out.push(
+                            Diagnostic::new(
+                                code::LINT_ROS_MISSING_SUB,
+                                map.map(range),
+                                format!(
+                                    "`${{{name}}}` names a template {} but this string is no `Fn::Sub`: ROS leaves it as written, and the script gets the text `${{{name}}}`",
+                                    if name.contains('.') { "resource" } else { "parameter" }
+                                ),
+                            )
+                            .param("CommandContent")
+                            .help("write the script as `Fn::Sub: |` (and escape shell variables as `${!VAR}`)"),
+                        );
+                    }
+                }
+            }
+            Value::Seq(items) => stack.extend(items),
+            Value::Map(es) => stack.extend(es.iter().map(|e| &e.value)),
+            _ => {}
+        }
+    }
 }
 
 /// `Lint.RosSecretWithoutNoEcho`: a credential parameter spliced into the script without

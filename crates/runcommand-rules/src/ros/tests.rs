@@ -434,3 +434,36 @@ fn locals_are_names_and_go_template_keywords_are_no_placeholders() {
     let src = resource(&format!("{BASE}      CommandContent: echo {{{{else}}}}\n"));
     assert_eq!(codes(&src), vec!["Lint.TemplateNotEnabled"]);
 }
+
+#[test]
+fn short_form_functions_are_read() {
+    let src = resource(
+        "      Type: RunShellScript\n      InstanceIds: !Ref Ids\n      Timeout: !Ref Wait\n      CommandContent: !Sub |\n        cd ${AppDir} && echo ${Nope}\n",
+    );
+    assert_eq!(
+        run(&src),
+        vec![
+            ("Lint.TimeoutTooShort", "5".into(), 0),
+            ("Lint.RosUnknownReference", "Nope".into(), 0),
+        ]
+    );
+}
+
+#[test]
+fn a_forgotten_sub_warns_at_the_parameter() {
+    let src = resource(&format!(
+        "{BASE}      CommandContent: |\n        cd ${{AppDir}} && echo ${{HOME}} ${{Server.Ip}}\n"
+    ));
+    assert_eq!(
+        run(&src),
+        vec![
+            ("Lint.RosMissingSub", "AppDir".into(), 0),
+            ("Lint.RosMissingSub", "Server.Ip".into(), 0),
+        ]
+    );
+    // Inside Fn::Sub the names are substituted: no warning.
+    let src = resource(&format!(
+        "{BASE}      CommandContent: {{'Fn::Join': ['', [{{'Fn::Sub': 'cd ${{AppDir}}'}}, ' && echo ${{HOME}}']]}}\n"
+    ));
+    assert_eq!(run(&src), vec![]);
+}

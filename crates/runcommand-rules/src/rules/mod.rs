@@ -95,6 +95,7 @@ pub static STRUCTURAL_CODES: &[Code] = &[
     code::LINT_ROS_UNKNOWN_REFERENCE,
     code::LINT_ROS_SECRET_WITHOUT_NO_ECHO,
     code::LINT_ROS_UNSUPPORTED_VALUE,
+    code::LINT_ROS_MISSING_SUB,
     // The engine's cap on the findings of one file (`Engine::cap`).
     code::LINT_TOO_MANY_FINDINGS,
 ];
