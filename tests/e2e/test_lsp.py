@@ -83,7 +83,10 @@ def published(diagnostics) -> list[tuple]:
     out = []
     for d in diagnostics:
         assert d.source == "runcommand-lint"
-        assert d.code_description.href.endswith("#" + d.code.replace(".", "").lower())
+        if d.code.startswith("ShellCheck."):
+            assert d.code_description.href == "https://www.shellcheck.net/wiki/" + d.code[11:]
+        else:
+            assert d.code_description.href.endswith("#" + d.code.replace(".", "").lower())
         out.append(
             (
                 d.code,
@@ -317,6 +320,37 @@ async def test_a_ros_template_gets_the_findings_of_check(client: LanguageClient,
     line = ROS_TEMPLATE.splitlines()[12]
     assert line[diags[0].range.start.character :].startswith("Appdir")
     assert published(diags) == expected_at(str(path), ROS_TEMPLATE, client.encoding)
+
+
+SHELL_REQUEST = """RegionId: cn-hangzhou
+Type: RunShellScript
+InstanceId: [i-bp1a2b3c4d5e6f7g8h9i]
+Timeout: 5
+CommandContent: |
+  cd $1
+  rm $(ls /tmp/*.old)
+"""
+
+
+@pytest.mark.asyncio
+async def test_shellcheck_findings_arrive_after_the_fast_ones(client: LanguageClient):
+    uri = "file:///work/requests/cleanup.yaml"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="yaml", version=1, text=SHELL_REQUEST
+            )
+        )
+    )
+    fast = list(await diagnostics_for(client, uri, 1))
+    # At once: the engine's own findings, no ShellCheck yet.
+    assert [d.code for d in fast] == ["Lint.TimeoutTooShort"]
+    # Then the same version again, with ShellCheck's findings: what `check` reports.
+    complete = list(await next_diagnostics(client, uri, 1))
+    assert client.diagnostic_versions[uri] == 1
+    codes = {d.code for d in complete}
+    assert {"Lint.TimeoutTooShort", "ShellCheck.SC2164", "ShellCheck.SC2046"} <= codes, codes
+    assert published(complete) == expected(SHELL_REQUEST, client.encoding)
 
 
 def check_path(path: str) -> list[dict]:

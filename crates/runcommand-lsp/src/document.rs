@@ -140,6 +140,41 @@ impl Document {
         })
     }
 
+    /// The generation of the current text.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The document's path and format (what a lint of it on another thread needs).
+    pub fn source(&self) -> (&str, runcommand_document::Format) {
+        (&self.path, self.format)
+    }
+
+    /// Replaces the lint of `generation` by a complete one (with ShellCheck's findings), when
+    /// the text is still that generation's; returns whether the findings changed (ShellCheck
+    /// found something), that is, whether they are worth publishing again.
+    pub fn complete(&mut self, generation: u64, diagnostics: Vec<Diagnostic>) -> bool {
+        match &mut self.lint {
+            Some(l) if l.generation == generation && self.generation == generation && l.active => {
+                let same = l.diagnostics.len() == diagnostics.len()
+                    && l.diagnostics
+                        .iter()
+                        .zip(&diagnostics)
+                        .all(|(a, b)| a.code == b.code && a.span == b.span);
+                l.diagnostics = diagnostics;
+                !same
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the current lint is of an active document (a request file, or included).
+    pub fn active(&self) -> bool {
+        self.lint
+            .as_ref()
+            .is_some_and(|l| l.active && l.generation == self.generation)
+    }
+
     /// The last lint computed (possibly for an older generation; call [`Document::lint`] first).
     pub fn last_lint(&self) -> Option<&Lint> {
         self.lint.as_ref()

@@ -46,7 +46,16 @@ const MAX_DEBOUNCE_MS: u64 = 10_000;
 enum Event {
     Frame(Frame),
     Eof,
-    Lint { uri: String, generation: u64 },
+    Lint {
+        uri: String,
+        generation: u64,
+    },
+    /// The complete lint (with ShellCheck) of a generation, from a worker thread.
+    Complete {
+        uri: String,
+        generation: u64,
+        diagnostics: Vec<runcommand_rules::Diagnostic>,
+    },
 }
 
 enum TimerMsg {
@@ -96,6 +105,8 @@ where
         enc: Encoding::Utf16,
         include: Vec::new(),
         engine: Engine::default(),
+        complete: None,
+        slow: HashMap::new(),
         configs: Configs::new(None, false).unwrap_or_else(|_| Configs::disabled()),
         config_errors: HashSet::new(),
         watch_configs: false,
@@ -116,6 +127,14 @@ where
                 {
                     server.publish(&uri)?;
                 }
+                None
+            }
+            Event::Complete {
+                uri,
+                generation,
+                diagnostics,
+            } => {
+                server.completed(&uri, generation, diagnostics)?;
                 None
             }
             Event::Eof => {
@@ -142,8 +161,16 @@ struct Server<W> {
     state: State,
     enc: Encoding,
     include: Vec<Glob>,
-    /// The engine every document is checked with (the wall clock at each check).
+    /// The engine every document is checked with (the wall clock at each check), without
+    /// ShellCheck: what is published at once.
     engine: Engine,
+    /// The same engine with ShellCheck, when it is found: run on a worker thread after the
+    /// fast findings are published, its complete findings published when ready (and dropped
+    /// when the text has changed meanwhile). Never in the typing path.
+    complete: Option<Arc<Engine>>,
+    /// Documents with a complete lint running: the generation it runs for, and whether a newer
+    /// one waits for it to end.
+    slow: HashMap<String, (u64, bool)>,
     /// The `runcommand-lint.toml` files found so far, by directory (the nearest one upwards, as
     /// `check` finds them); dropped and read again when one changes.
     configs: Configs,
@@ -294,6 +321,12 @@ impl<W: Write> Server<W> {
                 self.debounce = Duration::from_millis(ms.min(MAX_DEBOUNCE_MS));
             }
         }
+        self.complete = find_shellcheck(&mut self.configs).map(|sc| {
+            Arc::new(Engine::new(runcommand_rules::Settings {
+                shellcheck: Some(sc),
+                ..runcommand_rules::Settings::default()
+            }))
+        });
         if !self.debounce.is_zero()
             && let Some((tx, handle)) = spawn_timer(self.events.clone(), self.debounce)
         {
@@ -506,7 +539,8 @@ impl<W: Write> Server<W> {
         Ok(config)
     }
 
-    /// Lints a document (if needed) and publishes its diagnostics.
+    /// Lints a document (if needed) and publishes its diagnostics; then starts its complete lint
+    /// (with ShellCheck) when the document holds a shell script.
     fn publish(&mut self, key: &str) -> io::Result<()> {
         let config = self.config_for(key)?;
         let (enc, include) = (self.enc, &self.include);
@@ -515,7 +549,79 @@ impl<W: Write> Server<W> {
         };
         let diagnostics = doc.lsp_diagnostics(include, &self.engine, config.as_deref(), enc);
         let (uri, version) = (doc.uri.clone(), doc.version);
-        self.send_diagnostics(uri, diagnostics, Some(version))
+        self.send_diagnostics(uri, diagnostics, Some(version))?;
+        self.start_complete(key, config);
+        Ok(())
+    }
+
+    /// Starts the complete lint of a document's current generation on a worker thread, unless
+    /// one runs for it already (then the newer generation waits for it to end).
+    fn start_complete(&mut self, key: &str, config: Option<Arc<Config>>) {
+        let Some(engine) = self.complete.clone() else {
+            return;
+        };
+        let Some(doc) = self.docs.get(key) else {
+            return;
+        };
+        if !doc.active() || !doc.text().contains("RunShellScript") {
+            return;
+        }
+        let generation = doc.generation();
+        if let Some((running, waiting)) = self.slow.get_mut(key) {
+            *waiting = *running != generation;
+            return;
+        }
+        self.slow.insert(key.to_owned(), (generation, false));
+        let (path, format) = doc.source();
+        let (path, text) = (path.to_owned(), doc.text().to_owned());
+        let (uri, events) = (key.to_owned(), self.events.clone());
+        let spawned = thread::Builder::new()
+            .name("runcommand-lsp-shellcheck".into())
+            .spawn(move || {
+                let report = engine.check(
+                    runcommand_rules::Source::Bytes {
+                        path: &path,
+                        format,
+                        bytes: text.as_bytes(),
+                    },
+                    config.as_deref(),
+                );
+                let _ = events.send(Event::Complete {
+                    uri,
+                    generation,
+                    diagnostics: report.diagnostics,
+                });
+            });
+        if spawned.is_err() {
+            self.slow.remove(key);
+        }
+    }
+
+    /// A complete lint ended: published when the text is still its generation's and ShellCheck
+    /// found something; a newer generation that waited gets its own.
+    fn completed(
+        &mut self,
+        key: &str,
+        generation: u64,
+        diagnostics: Vec<runcommand_rules::Diagnostic>,
+    ) -> io::Result<()> {
+        let waiting = self.slow.remove(key).is_some_and(|(_, w)| w);
+        let enc = self.enc;
+        let Some(doc) = self.docs.get_mut(key) else {
+            return Ok(());
+        };
+        if doc.complete(generation, diagnostics) {
+            let published = doc.lsp_diagnostics(&[], &self.engine, None, enc);
+            let (uri, version) = (doc.uri.clone(), doc.version);
+            self.send_diagnostics(uri, published, Some(version))?;
+        } else if waiting || doc.generation() != generation {
+            // The text changed: its fast lint publishes when due, which starts the complete one.
+            if doc.last_lint().is_some_and(|_| doc.active()) {
+                let config = self.config_for(key)?;
+                self.start_complete(key, config);
+            }
+        }
+        Ok(())
     }
 
     fn send_diagnostics(
@@ -659,6 +765,25 @@ impl<W: Write> Server<W> {
 const CONFIG_FILE: &str = runcommand_config::FILE_NAME;
 
 /// Whether a URI names a configuration file.
+/// ShellCheck for the complete lint, as `check` finds it: the `[shellcheck]` table of the
+/// configuration of the server's working directory (`path`, `enabled = false`), else `PATH`.
+/// Not found: the editor gets every finding but ShellCheck's.
+fn find_shellcheck(configs: &mut Configs) -> Option<Arc<runcommand_shellcheck::ShellCheck>> {
+    let cwd = std::env::current_dir().ok()?;
+    let table = configs
+        .for_dir(&cwd)
+        .ok()
+        .flatten()
+        .map(|c| c.shellcheck.clone())
+        .unwrap_or_default();
+    if table.mode == runcommand_config::ShellCheckMode::Off {
+        return None;
+    }
+    runcommand_shellcheck::ShellCheck::find(table.path.as_deref())
+        .ok()
+        .map(Arc::new)
+}
+
 fn is_config_uri(uri: &str) -> bool {
     uri.rsplit('/').next() == Some(CONFIG_FILE)
 }
