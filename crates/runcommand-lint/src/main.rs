@@ -112,6 +112,10 @@ struct CheckArgs {
     /// Use no configuration file.
     #[arg(long)]
     no_config: bool,
+    /// Do not run ShellCheck on scripts, whatever the configuration says (it costs a few
+    /// milliseconds per distinct script: see README, "Scripts").
+    #[arg(long)]
+    no_shellcheck: bool,
     /// Skip files that do not look like RunCommand requests (the pre-commit hooks pass this).
     #[arg(long)]
     only_requests: bool,

@@ -99,6 +99,26 @@ fn the_configuration_filters_and_disables() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // `--no-shellcheck` wins over the configuration, even `enabled = true` without ShellCheck.
+    let dir = project(Some(
+        "[shellcheck]\nenabled = true\npath = \"/no/such/shellcheck\"\n",
+    ));
+    let out = run_with_path(
+        dir.path(),
+        &path(),
+        &["check", "--no-shellcheck", "--format", "json", "req.yaml"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        codes(&json(&out))
+            .iter()
+            .all(|c| !c.starts_with("ShellCheck"))
+    );
     // A bad table is an invalid configuration.
     let dir = project(Some("[shellcheck]\nenabled = \"sometimes\"\n"));
     let out = run_with_path(dir.path(), &path(), &["check", "req.yaml"]);

@@ -70,6 +70,9 @@ pub struct Context<'a> {
     /// ShellCheck and the `[shellcheck]` table of the configuration, when scripts are given to
     /// it.
     pub shellcheck: Option<(&'a runcommand_shellcheck::ShellCheck, &'a ShellCheckConfig)>,
+    /// Where the ShellCheck rule leaves the scripts of a check for
+    /// [`Engine::resolve_scripts`]; `None`: it runs ShellCheck itself, one script at a time.
+    pub(crate) scripts: Option<&'a std::cell::RefCell<Vec<crate::rules::ScriptJob>>>,
 }
 
 impl Context<'_> {
@@ -79,6 +82,7 @@ impl Context<'_> {
             now: Utc::now(),
             extra_regions: &[],
             shellcheck: None,
+            scripts: None,
         }
     }
 }
@@ -163,6 +167,7 @@ impl Engine {
                 .as_deref()
                 .filter(|_| table.mode != ShellCheckMode::Off)
                 .map(|sc| (sc, table)),
+            scripts: None,
         }
     }
 
@@ -170,6 +175,7 @@ impl Engine {
     /// Never panics on any input.
     pub fn check(&self, source: Source<'_>, config: Option<&Config>) -> FileReport {
         let mut report = self.check_source(source, config);
+        self.resolve_scripts([&mut report]);
         let mut index = CrossIndex::default();
         self.finish(&mut report, &mut index, config);
         report
@@ -243,7 +249,74 @@ impl Engine {
     /// any thread; a panic becomes `Lint.InternalError` for that source. [`Engine::finish`]
     /// completes it.
     pub fn check_source(&self, source: Source<'_>, config: Option<&Config>) -> FileReport {
-        let ctx = self.context(config);
+        let scripts = std::cell::RefCell::new(Vec::new());
+        let mut ctx = self.context(config);
+        if ctx.shellcheck.is_some() {
+            ctx.scripts = Some(&scripts);
+        }
+        let mut report = self.check_source_in(source, config, &ctx);
+        report.scripts = scripts.into_inner();
+        report
+    }
+
+    /// Runs ShellCheck on the scripts the checks of `reports` left ([`Engine::check_source`]),
+    /// all at once (one ShellCheck process per chunk of scripts, each distinct script once), and
+    /// adds its findings. Does nothing without ShellCheck; idempotent. A streaming run calls it
+    /// on each batch of sources before [`Engine::finish`]; [`Engine::check`] calls it itself.
+    pub fn resolve_scripts<'r>(&self, reports: impl IntoIterator<Item = &'r mut FileReport>) {
+        let Some(sc) = &self.settings.shellcheck else {
+            return;
+        };
+        let mut reports: Vec<&mut FileReport> = reports.into_iter().collect();
+        let jobs: Vec<(usize, crate::rules::ScriptJob)> = reports
+            .iter_mut()
+            .enumerate()
+            .flat_map(|(i, r)| {
+                std::mem::take(&mut r.scripts)
+                    .into_iter()
+                    .map(move |j| (i, j))
+            })
+            .collect();
+        if jobs.is_empty() {
+            return;
+        }
+        let scripts: Vec<(&str, Option<&str>)> = jobs
+            .iter()
+            .map(|(_, j)| (j.text.as_str(), j.shell.as_deref()))
+            .collect();
+        let answers = sc.check_many(&scripts);
+        let mut touched = std::collections::BTreeSet::new();
+        for ((i, job), answer) in jobs.iter().zip(answers) {
+            let (Some(report), Ok(comments)) = (reports.get_mut(*i), answer.as_ref()) else {
+                continue;
+            };
+            let mut found = Vec::new();
+            job.findings(comments, &mut found);
+            // A script read twice (both readings of a ROS `Fn::If`) gives its findings once.
+            for d in found {
+                let seen = report
+                    .diagnostics
+                    .iter()
+                    .any(|e| e.code == d.code && e.span == d.span && e.message == d.message);
+                if !seen {
+                    report.diagnostics.push(d);
+                }
+            }
+            touched.insert(*i);
+        }
+        for i in touched {
+            if let Some(r) = reports.get_mut(i) {
+                crate::sort(&mut r.diagnostics);
+            }
+        }
+    }
+
+    fn check_source_in(
+        &self,
+        source: Source<'_>,
+        config: Option<&Config>,
+        ctx: &Context<'_>,
+    ) -> FileReport {
         match source {
             Source::File {
                 path,
@@ -256,13 +329,14 @@ impl Engine {
                     code::LINT_FILE_TOO_LARGE,
                     format!("the file is {size} bytes, above the size cap; it was not read"),
                 ),
-                Content::Bytes(bytes) => self.check_source(
+                Content::Bytes(bytes) => self.check_source_in(
                     Source::Bytes {
                         path,
                         format,
                         bytes,
                     },
                     config,
+                    ctx,
                 ),
             },
             Source::Bytes {
@@ -270,13 +344,13 @@ impl Engine {
                 format,
                 bytes,
             } => guarded(path, || {
-                check_loaded(path, load_bytes(bytes, format), &ctx, Mode::File)
+                check_loaded(path, load_bytes(bytes, format), ctx, Mode::File)
             }),
             Source::Line {
                 path,
                 bytes,
                 number,
-            } => guarded(path, || records::check_line(path, bytes, number, &ctx)),
+            } => guarded(path, || records::check_line(path, bytes, number, ctx)),
         }
     }
 

@@ -71,6 +71,8 @@ pub struct FileReport {
     pub line_offset: u32,
     /// The file's suppression comments awaiting [`apply_suppressions`] (which empties this).
     pub suppressions: Vec<suppression::Suppression>,
+    /// Scripts awaiting ShellCheck ([`Engine::resolve_scripts`] empties this).
+    pub scripts: Vec<rules::ScriptJob>,
 }
 
 impl FileReport {
@@ -88,6 +90,7 @@ impl FileReport {
             saved_commands: Vec::new(),
             line_offset: 0,
             suppressions: Vec::new(),
+            scripts: Vec::new(),
         }
     }
 
@@ -296,6 +299,7 @@ pub(crate) fn check_loaded(
         saved_commands: uses.saved,
         line_offset: 0,
         suppressions,
+        scripts: Vec::new(),
     }
 }
 

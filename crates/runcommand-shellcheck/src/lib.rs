@@ -80,8 +80,8 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// The answers kept, by (script hash, shell).
-type Answers = HashMap<(u64, usize, Option<String>), Arc<Result<Vec<Comment>, Failure>>>;
+/// The answers kept, by (script hash, length, shell).
+type Answers = HashMap<Key, Arc<Result<Vec<Comment>, Failure>>>;
 
 /// A ShellCheck program, with the answers of this run.
 #[derive(Debug)]
@@ -160,9 +160,7 @@ impl ShellCheck {
     /// has no shebang for ShellCheck to read. The same script and shell are checked once per
     /// [`ShellCheck`].
     pub fn check(&self, script: &str, shell: Option<&str>) -> Arc<Result<Vec<Comment>, Failure>> {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        script.hash(&mut h);
-        let key = (h.finish(), script.len(), shell.map(str::to_owned));
+        let key = key(script, shell);
         if let Some(a) = self.answers.lock().ok().and_then(|m| m.get(&key).cloned()) {
             self.reused.fetch_add(1, Ordering::Relaxed);
             return a;
@@ -178,25 +176,186 @@ impl ShellCheck {
         answer
     }
 
+    /// ShellCheck's comments on many scripts at once: those not answered before in this run are
+    /// written to temporary files and checked by one ShellCheck per chunk of [`CHUNK`] scripts
+    /// (ShellCheck starts in tens of milliseconds and checks a script in a few), the chunks on
+    /// as many threads as the machine has cores. Answers in the order of `scripts`.
+    pub fn check_many(
+        &self,
+        scripts: &[(&str, Option<&str>)],
+    ) -> Vec<Arc<Result<Vec<Comment>, Failure>>> {
+        let keys: Vec<Key> = scripts.iter().map(|(t, s)| key(t, *s)).collect();
+        let mut answers: Vec<Option<Arc<Result<Vec<Comment>, Failure>>>> = {
+            let known = self.answers.lock().ok();
+            keys.iter()
+                .map(|k| known.as_ref().and_then(|m| m.get(k).cloned()))
+                .collect()
+        };
+        // The scripts to run, once each, grouped by shell.
+        let mut todo: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
+        let mut first: HashMap<&Key, usize> = HashMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            if answers.get(i).is_some_and(Option::is_some) {
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
+            if first.contains_key(k) {
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
+            first.insert(k, i);
+            if let Some((_, shell)) = scripts.get(i) {
+                todo.entry(*shell).or_default().push(i);
+            }
+        }
+        let chunks: Vec<(Option<&str>, Vec<usize>)> = todo
+            .into_iter()
+            .flat_map(|(shell, ids)| {
+                ids.chunks(CHUNK)
+                    .map(|c| (shell, c.to_vec()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(2, std::num::NonZeroUsize::get)
+            .clamp(1, 8);
+        let next = AtomicUsize::new(0);
+        let results: Mutex<Vec<(usize, Arc<Result<Vec<Comment>, Failure>>)>> = Mutex::default();
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(chunks.len()) {
+                scope.spawn(|| {
+                    loop {
+                        let c = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((shell, ids)) = chunks.get(c) else {
+                            break;
+                        };
+                        let texts: Vec<&str> = ids
+                            .iter()
+                            .filter_map(|&i| scripts.get(i).map(|(t, _)| *t))
+                            .collect();
+                        self.runs.fetch_add(texts.len(), Ordering::Relaxed);
+                        let answered = self.run_files(&texts, *shell);
+                        let mut out = Vec::with_capacity(ids.len());
+                        for (&i, a) in ids.iter().zip(answered) {
+                            if a.is_err() {
+                                self.failures.fetch_add(1, Ordering::Relaxed);
+                            }
+                            out.push((i, Arc::new(a)));
+                        }
+                        if let Ok(mut r) = results.lock() {
+                            r.extend(out);
+                        }
+                    }
+                });
+            }
+        });
+        let results = results.into_inner().unwrap_or_default();
+        if let Ok(mut m) = self.answers.lock() {
+            for (i, a) in &results {
+                if let Some(k) = keys.get(*i) {
+                    m.insert(k.clone(), a.clone());
+                }
+            }
+        }
+        for (i, a) in results {
+            if let Some(slot) = answers.get_mut(i) {
+                *slot = Some(a);
+            }
+        }
+        // Repeats within the call take their first's answer.
+        for i in 0..answers.len() {
+            if answers.get(i).is_some_and(Option::is_some) {
+                continue;
+            }
+            let found = keys
+                .get(i)
+                .and_then(|k| first.get(k))
+                .and_then(|&f| answers.get(f).cloned().flatten());
+            if let Some(slot) = answers.get_mut(i) {
+                *slot = found;
+            }
+        }
+        answers
+            .into_iter()
+            .map(|a| a.unwrap_or_else(|| Arc::new(Err(Failure("no answer".to_owned())))))
+            .collect()
+    }
+
+    /// Runs one ShellCheck on several scripts written to temporary files; an answer per script.
+    fn run_files(&self, texts: &[&str], shell: Option<&str>) -> Vec<Result<Vec<Comment>, Failure>> {
+        let fail = |why: String| texts.iter().map(|_| Err(Failure(why.clone()))).collect();
+        let dir = std::env::temp_dir().join(format!(
+            "runcommand-lint-shellcheck-{}-{}",
+            std::process::id(),
+            DIRS.fetch_add(1, Ordering::Relaxed)
+        ));
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            return fail(format!("cannot write scripts for ShellCheck: {e}"));
+        }
+        let mut paths = Vec::with_capacity(texts.len());
+        for (i, t) in texts.iter().enumerate() {
+            let p = dir.join(format!("{i}.sh"));
+            if let Err(e) = std::fs::write(&p, t) {
+                let _ = std::fs::remove_dir_all(&dir);
+                return fail(format!("cannot write scripts for ShellCheck: {e}"));
+            }
+            paths.push(p);
+        }
+        let mut cmd = Command::new(&self.program);
+        cmd.args(["--format=json1", "--severity=style", "--norc"]);
+        if let Some(s) = shell {
+            cmd.arg(format!("--shell={s}"));
+        }
+        cmd.args(&paths);
+        let answer = self.wait(cmd, None);
+        let _ = std::fs::remove_dir_all(&dir);
+        let (files, comments) = match answer {
+            Ok(c) => c,
+            Err(e) => return fail(e.0),
+        };
+        let mut by_file: Vec<Vec<Comment>> = texts.iter().map(|_| Vec::new()).collect();
+        for (file, c) in files.into_iter().zip(comments) {
+            let index = paths.iter().position(|p| p.to_str() == Some(file.as_str()));
+            if let Some(slot) = index.and_then(|i| by_file.get_mut(i)) {
+                slot.push(c);
+            }
+        }
+        by_file.into_iter().map(Ok).collect()
+    }
+
     fn run(&self, script: &str, shell: Option<&str>) -> Result<Vec<Comment>, Failure> {
         let mut cmd = Command::new(&self.program);
         cmd.args(["--format=json1", "--severity=style", "--norc"]);
         if let Some(s) = shell {
             cmd.arg(format!("--shell={s}"));
         }
-        cmd.arg("-")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.arg("-");
+        self.wait(cmd, Some(script.as_bytes().to_vec()))
+            .map(|(_, comments)| comments)
+    }
+
+    /// Runs ShellCheck (with `input` on its standard input) and reads its answer: each comment
+    /// with the file it is about.
+    fn wait(
+        &self,
+        mut cmd: Command,
+        input: Option<Vec<u8>>,
+    ) -> Result<(Vec<String>, Vec<Comment>), Failure> {
+        cmd.stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
         let mut child = cmd
             .spawn()
             .map_err(|e| Failure(format!("cannot run ShellCheck: {e}")))?;
         // Standard input is written and the outputs read on their own threads: a large script
         // and a large answer would otherwise fill both pipes.
         let mut stdin = child.stdin.take();
-        let input = script.as_bytes().to_vec();
         let writer = std::thread::spawn(move || {
-            if let Some(s) = stdin.as_mut() {
+            if let (Some(s), Some(input)) = (stdin.as_mut(), input) {
                 let _ = s.write_all(&input);
             }
         });
@@ -244,37 +403,69 @@ impl ShellCheck {
                 String::from_utf8_lossy(&err).trim()
             )));
         }
-        parse(&out)
+        parse_with_files(&out)
     }
 }
 
-/// Reads ShellCheck's `json1` answer.
-pub fn parse(json: &[u8]) -> Result<Vec<Comment>, Failure> {
+/// The answers kept: by script hash, length and shell.
+type Key = (u64, usize, Option<String>);
+
+fn key(script: &str, shell: Option<&str>) -> Key {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    script.hash(&mut h);
+    (h.finish(), script.len(), shell.map(str::to_owned))
+}
+
+/// Scripts per ShellCheck process in [`ShellCheck::check_many`].
+pub const CHUNK: usize = 64;
+
+/// Temporary directories made so far (their names are unique within the process).
+static DIRS: AtomicUsize = AtomicUsize::new(0);
+
+/// Reads ShellCheck's `json1` answer, each comment with its file.
+fn parse_with_files(json: &[u8]) -> Result<(Vec<String>, Vec<Comment>), Failure> {
     let v: serde_json::Value = serde_json::from_slice(json)
         .map_err(|e| Failure(format!("ShellCheck's answer is no JSON: {e}")))?;
     let comments = v
         .get("comments")
         .and_then(|c| c.as_array())
         .ok_or_else(|| Failure("ShellCheck's answer has no comments".to_owned()))?;
-    let num = |c: &serde_json::Value, k: &str| {
+    let mut files = Vec::new();
+    let mut out = Vec::new();
+    for c in comments {
+        if let Some(comment) = comment(c) {
+            files.push(
+                c.get("file")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("-")
+                    .to_owned(),
+            );
+            out.push(comment);
+        }
+    }
+    Ok((files, out))
+}
+
+fn comment(c: &serde_json::Value) -> Option<Comment> {
+    let num = |k: &str| {
         c.get(k)
             .and_then(serde_json::Value::as_u64)
             .and_then(|n| usize::try_from(n).ok())
     };
-    Ok(comments
-        .iter()
-        .filter_map(|c| {
-            Some(Comment {
-                line: num(c, "line")?,
-                column: num(c, "column")?,
-                end_line: num(c, "endLine")?,
-                end_column: num(c, "endColumn")?,
-                level: Level::parse(c.get("level")?.as_str()?)?,
-                code: u32::try_from(num(c, "code")?).ok()?,
-                message: c.get("message")?.as_str()?.to_owned(),
-            })
-        })
-        .collect())
+    Some(Comment {
+        line: num("line")?,
+        column: num("column")?,
+        end_line: num("endLine")?,
+        end_column: num("endColumn")?,
+        level: Level::parse(c.get("level")?.as_str()?)?,
+        code: u32::try_from(num("code")?).ok()?,
+        message: c.get("message")?.as_str()?.to_owned(),
+    })
+}
+
+/// Reads ShellCheck's `json1` answer.
+pub fn parse(json: &[u8]) -> Result<Vec<Comment>, Failure> {
+    parse_with_files(json).map(|(_, c)| c)
 }
 
 /// `name` looked up in the directories of `PATH`.
@@ -330,6 +521,32 @@ mod tests {
         let _ = sc.check(script, None);
         let _ = sc.check(script, Some("sh"));
         assert_eq!(sc.counts(), (2, 1, 0));
+        // Many at once: one answer per script, in order, repeats answered once.
+        let before = sc.counts();
+        let many = sc.check_many(&[
+            ("cd $1\n", Some("sh")),
+            ("echo ok\n", Some("sh")),
+            ("#!/bin/bash\n\tcd $1\n", None),
+            ("cd $1\n", Some("sh")),
+            ("if [ x; then\n", Some("bash")),
+        ]);
+        let codes = |i: usize| -> Vec<u32> {
+            many[i]
+                .as_ref()
+                .as_ref()
+                .unwrap()
+                .iter()
+                .map(|c| c.code)
+                .collect()
+        };
+        assert!(codes(0).contains(&2164), "{:?}", many[0]);
+        assert!(codes(1).is_empty());
+        assert!(codes(2).contains(&2086));
+        assert_eq!(codes(3), codes(0));
+        assert!(codes(4).contains(&1073), "{:?}", many[4]);
+        // Three new scripts run; the cached one and the repeat are reused.
+        let after = sc.counts();
+        assert_eq!((after.0 - before.0, after.1 - before.1, after.2), (3, 2, 0));
         // Without a shebang, the shell given is used: `[[` is no POSIX sh.
         let posix = sc.check("[[ -n x ]] && echo y\n", Some("sh"));
         assert!(

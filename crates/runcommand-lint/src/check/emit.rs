@@ -98,6 +98,8 @@ impl Emitter<'_> {
         if self.args.parse_only {
             self.engine.configure(&mut report, config.as_deref());
         } else {
+            // A file checked here, one at a time (handed back by a batch), has its scripts left.
+            self.engine.resolve_scripts([&mut report]);
             self.engine
                 .finish(&mut report, &mut self.index, config.as_deref());
         }

@@ -94,9 +94,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Ok(c) => Mutex::new(c),
         Err(e) => return config_failed(&e),
     };
-    let shellcheck = match find_shellcheck(&configs) {
-        Ok(s) => s,
-        Err(code) => return code,
+    let shellcheck = if args.no_shellcheck {
+        None
+    } else {
+        match find_shellcheck(&configs) {
+            Ok(s) => s,
+            Err(code) => return code,
+        }
     };
     let engine = Engine::new(runcommand_rules::Settings {
         max_file_size: args
@@ -199,10 +203,19 @@ pub fn run(args: CheckArgs) -> ExitCode {
         let budget = Budget::new();
         let (done, (w, next)) = rayon::join(
             || {
-                batch
+                let mut done = batch
                     .into_par_iter()
                     .map(|job| run_job(&engine, job, max, parse_only, fixing, &budget))
-                    .collect::<Vec<Outcome>>()
+                    .collect::<Vec<Outcome>>();
+                // ShellCheck on the batch's scripts at once (each distinct script once).
+                engine.resolve_scripts(done.iter_mut().filter_map(|o| match o {
+                    // Files that will not be reported need no ShellCheck.
+                    Outcome::Done(d) if d.report.looks_like_request || d.named => {
+                        Some(&mut d.report)
+                    }
+                    _ => None,
+                }));
+                done
             },
             || {
                 // Fewer jobs after a batch whose files did not all fit; more again when they do.
@@ -229,6 +242,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
             "runcommand-lint: {} files above the {} MiB a batch reads were checked one at a time",
             emitter.deferred,
             BATCH_BYTES >> 20
+        );
+    }
+    if args.verbose
+        && let Some(sc) = &engine.settings().shellcheck
+    {
+        let (runs, reused, failures) = sc.counts();
+        eprintln!(
+            "runcommand-lint: ShellCheck {} ({}): {runs} distinct scripts checked, {reused} answers reused, {failures} failed",
+            sc.version(),
+            sc.program().display()
         );
     }
     let unreadable = emitter.unreadable || producer.unreadable || emitter.fixes.write_failed;

@@ -414,8 +414,10 @@ pub(crate) fn check_template(
             count += 1;
             let start = found.len();
             match pair {
-                Some(command) => check_pair(text, &template, command, &e.value, ctx, &mut found),
-                None => check_resource(text, &template, &e.value, ctx, &mut found),
+                Some(command) => {
+                    check_pair(text, &template, command, &e.value, index, ctx, &mut found)
+                }
+                None => check_resource(text, &template, &e.value, index, ctx, &mut found),
             }
             for d in found.get_mut(start..).into_iter().flatten() {
                 d.document = index;
@@ -942,6 +944,8 @@ struct Carrier<'n> {
     limits: RosResource,
     /// Whether ROS's documented `RepeatMode` values apply.
     repeat_modes: bool,
+    /// The request's index in its file.
+    index: usize,
 }
 
 /// The properties of a resource (reporting those it does not have), with the API parameter
@@ -974,6 +978,7 @@ fn check_resource(
     text: &str,
     template: &Template<'_>,
     resource: &Node,
+    index: usize,
     ctx: &Context<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -994,6 +999,7 @@ fn check_resource(
             instance_ids_max: runcommand_catalog::limits::ROS_INSTANCE_IDS_MAX,
         },
         repeat_modes: true,
+        index,
     };
     read_carrier(text, template, &carrier, ctx, out);
 }
@@ -1006,6 +1012,7 @@ fn check_pair(
     template: &Template<'_>,
     command: &Node,
     invocation: &Node,
+    index: usize,
     ctx: &Context<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -1035,6 +1042,7 @@ fn check_pair(
             instance_ids_max: runcommand_catalog::limits::ROS_INSTANCE_IDS_MAX,
         },
         repeat_modes: false,
+        index,
     };
     read_carrier(text, template, &carrier, ctx, out);
 }
@@ -1127,7 +1135,7 @@ fn read_resource(
         value: Value::Map(api_entries),
     };
     let mut found = Vec::new();
-    let Some(mut req) = request::build(text, &synthetic, 0, &mut found).request else {
+    let Some(mut req) = request::build(text, &synthetic, carrier.index, &mut found).request else {
         out.extend(found);
         return;
     };

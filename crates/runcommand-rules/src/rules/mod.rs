@@ -27,6 +27,7 @@ mod schedule_mode;
 pub(crate) mod script_traps;
 pub(crate) mod secrets;
 mod shellcheck;
+pub use shellcheck::ScriptJob;
 mod tags;
 mod templates;
 mod timeout;

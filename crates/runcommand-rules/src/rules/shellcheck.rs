@@ -25,9 +25,13 @@
 //! with the decoded line named. `[shellcheck] severity` (the least level) and `exclude` (codes)
 //! filter them; ShellCheck's own `# shellcheck disable=SC2086` directives in the script work as
 //! ShellCheck documents; a suppression comment or `ignore = ["ShellCheck.SC2086"]` works as for
-//! any code. ShellCheck runs once per distinct script and shell in a run.
+//! any code. ShellCheck runs once per distinct script and shell in a run: a check leaves its
+//! scripts as [`ScriptJob`]s and [`crate::Engine::resolve_scripts`] gives the scripts of many
+//! files to one ShellCheck process per chunk (it takes tens of milliseconds to start and a few to
+//! check a script).
 
 use runcommand_catalog::{Code, Severity, param};
+use runcommand_document::source_map::ScalarMap;
 use runcommand_shellcheck::Level;
 
 use crate::diagnostic::Diagnostic;
@@ -83,47 +87,121 @@ fn check(req: &Request<'_>, ctx: &crate::Context<'_>, out: &mut Vec<Diagnostic>)
     let Ok(text) = String::from_utf8(text) else {
         return;
     };
-    let answer = program.check(&text, shell);
-    let Ok(comments) = answer.as_ref() else {
-        return;
+    let map = if script.decoded {
+        ScriptMap::Whole(script.value.span())
+    } else {
+        ScriptMap::Chars(
+            req.composed(script.value.node)
+                .cloned()
+                .unwrap_or_else(|| ScalarMap::new(req.text, script.value.node)),
+        )
     };
     let least = table
         .severity
         .as_deref()
         .and_then(Level::parse)
         .unwrap_or(Level::Style);
-    let lines = line_starts(&text);
-    for c in comments {
-        if c.level > least || table.exclude.contains(&c.code) {
-            continue;
-        }
-        let Some(code) = Code::shellcheck(c.code) else {
-            continue;
+    let Some(jobs) = ctx.scripts else {
+        // No run collects scripts (a caller of the rules alone): ShellCheck now.
+        let job = ScriptJob {
+            text,
+            shell: shell.map(str::to_owned),
+            least,
+            exclude: table.exclude.clone(),
+            map,
+            decoded: script.decoded,
+            document: req.index,
         };
-        let start = offset(&text, &lines, c.line, c.column);
-        let mut end = offset(&text, &lines, c.end_line, c.end_column).max(start);
-        if end == start {
-            // A point: the character there (or nothing at the end of the text).
-            end = text
-                .get(start..)
-                .and_then(|r| r.chars().next())
-                .map_or(start, |ch| start + ch.len_utf8());
+        let answer = program.check(&job.text, job.shell.as_deref());
+        if let Ok(comments) = answer.as_ref() {
+            job.findings(comments, out);
         }
-        let mut message = c.message.clone();
-        if script.decoded {
-            message.push_str(&format!(" (line {} of the decoded script)", c.line));
-        }
-        let severity = match c.level {
-            Level::Error => Severity::Error,
-            Level::Warning => Severity::Warning,
-            Level::Info | Level::Style => Severity::Info,
-        };
-        out.push(
-            Diagnostic::new(code, script.span(req, start..end), message)
+        return;
+    };
+    jobs.borrow_mut().push(ScriptJob {
+        text,
+        shell: shell.map(str::to_owned),
+        least,
+        exclude: table.exclude.clone(),
+        map,
+        decoded: script.decoded,
+        document: req.index,
+    });
+}
+
+/// Where a script's characters are in the file.
+#[derive(Clone, Debug)]
+pub(crate) enum ScriptMap {
+    /// Character by character (plain content, or content ROS functions compose).
+    Chars(ScalarMap),
+    /// At the value as a whole (Base64 content, decoded).
+    Whole(std::ops::Range<usize>),
+}
+
+/// A script waiting for ShellCheck: what a check of a source leaves for
+/// [`crate::Engine::resolve_scripts`], which runs ShellCheck on the scripts of many sources at
+/// once.
+#[derive(Clone, Debug)]
+pub struct ScriptJob {
+    /// The script with its stand-ins.
+    pub(crate) text: String,
+    /// The shell when the script has no shebang.
+    pub(crate) shell: Option<String>,
+    /// The least level reported (`[shellcheck] severity`).
+    pub(crate) least: Level,
+    /// Codes not reported (`[shellcheck] exclude`).
+    pub(crate) exclude: Vec<u32>,
+    pub(crate) map: ScriptMap,
+    pub(crate) decoded: bool,
+    /// The request's index in its file.
+    pub(crate) document: usize,
+}
+
+impl ScriptJob {
+    /// The findings of ShellCheck's comments on this script.
+    pub(crate) fn findings(
+        &self,
+        comments: &[runcommand_shellcheck::Comment],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let text = self.text.as_str();
+        let lines = line_starts(text);
+        for c in comments {
+            if c.level > self.least || self.exclude.contains(&c.code) {
+                continue;
+            }
+            let Some(code) = Code::shellcheck(c.code) else {
+                continue;
+            };
+            let start = offset(text, &lines, c.line, c.column);
+            let mut end = offset(text, &lines, c.end_line, c.end_column).max(start);
+            if end == start {
+                // A point: the character there (or nothing at the end of the text).
+                end = text
+                    .get(start..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(start, |ch| start + ch.len_utf8());
+            }
+            let mut message = c.message.clone();
+            if self.decoded {
+                message.push_str(&format!(" (line {} of the decoded script)", c.line));
+            }
+            let severity = match c.level {
+                Level::Error => Severity::Error,
+                Level::Warning => Severity::Warning,
+                Level::Info | Level::Style => Severity::Info,
+            };
+            let span = match &self.map {
+                ScriptMap::Chars(m) => m.map(start..end),
+                ScriptMap::Whole(r) => r.clone(),
+            };
+            let mut d = Diagnostic::new(code, span, message)
                 .param("CommandContent")
                 .severity(severity)
-                .help(format!("https://www.shellcheck.net/wiki/SC{}", c.code)),
-        );
+                .help(format!("https://www.shellcheck.net/wiki/SC{}", c.code));
+            d.document = self.document;
+            out.push(d);
+        }
     }
 }
 
