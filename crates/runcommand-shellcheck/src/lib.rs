@@ -80,8 +80,11 @@ impl std::fmt::Display for Failure {
     }
 }
 
+/// ShellCheck's answer on one script, shared by the requests that carry it.
+pub type Answer = Arc<Result<Vec<Comment>, Failure>>;
+
 /// The answers kept, by (script hash, length, shell).
-type Answers = HashMap<Key, Arc<Result<Vec<Comment>, Failure>>>;
+type Answers = HashMap<Key, Answer>;
 
 /// A ShellCheck program, with the answers of this run.
 #[derive(Debug)]
@@ -159,7 +162,7 @@ impl ShellCheck {
     /// ShellCheck's comments on `script`, every level; `shell` (`sh`, `bash`, ...) when the script
     /// has no shebang for ShellCheck to read. The same script and shell are checked once per
     /// [`ShellCheck`].
-    pub fn check(&self, script: &str, shell: Option<&str>) -> Arc<Result<Vec<Comment>, Failure>> {
+    pub fn check(&self, script: &str, shell: Option<&str>) -> Answer {
         let key = key(script, shell);
         if let Some(a) = self.answers.lock().ok().and_then(|m| m.get(&key).cloned()) {
             self.reused.fetch_add(1, Ordering::Relaxed);
@@ -180,12 +183,9 @@ impl ShellCheck {
     /// written to temporary files and checked by one ShellCheck per chunk of [`CHUNK`] scripts
     /// (ShellCheck starts in tens of milliseconds and checks a script in a few), the chunks on
     /// as many threads as the machine has cores. Answers in the order of `scripts`.
-    pub fn check_many(
-        &self,
-        scripts: &[(&str, Option<&str>)],
-    ) -> Vec<Arc<Result<Vec<Comment>, Failure>>> {
+    pub fn check_many(&self, scripts: &[(&str, Option<&str>)]) -> Vec<Answer> {
         let keys: Vec<Key> = scripts.iter().map(|(t, s)| key(t, *s)).collect();
-        let mut answers: Vec<Option<Arc<Result<Vec<Comment>, Failure>>>> = {
+        let mut answers: Vec<Option<Answer>> = {
             let known = self.answers.lock().ok();
             keys.iter()
                 .map(|k| known.as_ref().and_then(|m| m.get(k).cloned()))
@@ -220,7 +220,7 @@ impl ShellCheck {
             .map_or(2, std::num::NonZeroUsize::get)
             .clamp(1, 8);
         let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<(usize, Arc<Result<Vec<Comment>, Failure>>)>> = Mutex::default();
+        let results: Mutex<Vec<(usize, Answer)>> = Mutex::default();
         std::thread::scope(|scope| {
             for _ in 0..threads.min(chunks.len()) {
                 scope.spawn(|| {
