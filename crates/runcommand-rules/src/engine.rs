@@ -254,7 +254,7 @@ impl Engine {
         if ctx.shellcheck.is_some() {
             ctx.scripts = Some(&scripts);
         }
-        let mut report = self.check_source_in(source, config, &ctx);
+        let mut report = self.check_source_in(source, &ctx);
         report.scripts = scripts.into_inner();
         report
     }
@@ -311,12 +311,7 @@ impl Engine {
         }
     }
 
-    fn check_source_in(
-        &self,
-        source: Source<'_>,
-        config: Option<&Config>,
-        ctx: &Context<'_>,
-    ) -> FileReport {
+    fn check_source_in(&self, source: Source<'_>, ctx: &Context<'_>) -> FileReport {
         match source {
             Source::File {
                 path,
@@ -335,7 +330,6 @@ impl Engine {
                         format,
                         bytes,
                     },
-                    config,
                     ctx,
                 ),
             },
