@@ -37,7 +37,7 @@ impl Emitter<'_> {
         }
         for outcome in batch {
             let done = match outcome {
-                Outcome::Done(done) => done,
+                Outcome::Done(done) => *done,
                 // A file above the batch's budget: read and checked here, one at a time.
                 Outcome::Deferred(job) => {
                     self.deferred += 1;

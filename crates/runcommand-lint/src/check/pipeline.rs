@@ -30,7 +30,7 @@ impl Budget {
 
 /// A job of the pool: checked, or handed back unread (its file did not fit the batch's budget).
 pub(super) enum Outcome {
-    Done(Done),
+    Done(Box<Done>),
     Deferred(Job),
 }
 
@@ -358,7 +358,7 @@ pub(super) fn run_job(
             Err(unread) => unread,
         });
     }
-    Outcome::Done(check_job(engine, job, max, parse_only, fixing))
+    Outcome::Done(Box::new(check_job(engine, job, max, parse_only, fixing)))
 }
 
 /// Checks one job.
