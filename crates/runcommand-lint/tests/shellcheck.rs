@@ -182,3 +182,28 @@ fn explain_and_rules_know_shellcheck_codes() {
         "{found:?}"
     );
 }
+
+#[test]
+fn suppression_comments_and_shellcheck_directives_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = "RegionId: cn-hangzhou\nType: RunShellScript\nInstanceId: [i-bp185dy2o3o6neg1234]\n# runcommand-lint: ignore[ShellCheck.SC2164] the directory always exists\nCommandContent: |\n  cd /opt\n  # shellcheck disable=SC2086\n  echo $1\n  echo $2\n";
+    std::fs::write(dir.path().join("req.yaml"), req).unwrap();
+    let v = json(&run_with_path(
+        dir.path(),
+        &path(),
+        &["check", "--format", "json", "req.yaml"],
+    ));
+    let found: Vec<(String, u64)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // SC2164 suppressed by the comment; SC2086 on `$1` by ShellCheck's directive; `$2` stays.
+    assert_eq!(found, vec![("ShellCheck.SC2086".to_owned(), 9)]);
+}
