@@ -321,12 +321,18 @@ impl<W: Write> Server<W> {
                 self.debounce = Duration::from_millis(ms.min(MAX_DEBOUNCE_MS));
             }
         }
-        self.complete = find_shellcheck(&mut self.configs).map(|sc| {
-            Arc::new(Engine::new(runcommand_rules::Settings {
-                shellcheck: Some(sc),
-                ..runcommand_rules::Settings::default()
-            }))
-        });
+        let shellcheck = params
+            .pointer("/initializationOptions/shellcheck")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        self.complete = find_shellcheck(&mut self.configs)
+            .filter(|_| shellcheck)
+            .map(|sc| {
+                Arc::new(Engine::new(runcommand_rules::Settings {
+                    shellcheck: Some(sc),
+                    ..runcommand_rules::Settings::default()
+                }))
+            });
         if !self.debounce.is_zero()
             && let Some((tx, handle)) = spawn_timer(self.events.clone(), self.debounce)
         {
