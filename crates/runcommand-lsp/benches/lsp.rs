@@ -7,7 +7,9 @@
 //!   apply a one-character incremental edit, lint, convert to LSP diagnostics;
 //! - `roundtrip`: a real `didChange` written to the server over a pipe until its
 //!   `publishDiagnostics` is read back, with `debounceMs: 0` (the debounce delay excluded: with 0
-//!   the server lints on each change instead of waiting), JSON on both sides included.
+//!   the server lints on each change instead of waiting), JSON on both sides included; once with
+//!   `shellcheck: false` and once with ShellCheck's complete lint running in the background (the
+//!   fast publish of each version is what is timed).
 //!
 //! After criterion's report, a summary prints the medians and the ratios to the baseline.
 //! Run: `cargo bench -p runcommand-lsp --bench lsp`
@@ -88,7 +90,7 @@ fn bench(c: &mut Criterion) {
             handler(&mut doc, i)
         })
     });
-    let mut server = Server::start(&text);
+    let mut server = Server::start(&text, false);
     g.bench_function(
         "roundtrip (didChange to publishDiagnostics, debounce 0)",
         |b| b.iter(|| server.roundtrip()),
@@ -122,7 +124,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(text: &str) -> Server {
+    fn start(text: &str, shellcheck: bool) -> Server {
         let (in_r, in_w) = std::io::pipe().unwrap();
         let (out_r, out_w) = std::io::pipe().unwrap();
         let thread = std::thread::spawn(move || runcommand_lsp::run(in_r, out_w));
@@ -133,7 +135,7 @@ impl Server {
             thread,
         };
         s.send(&json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-            "params": {"capabilities": {}, "initializationOptions": {"debounceMs": 0}}}));
+            "params": {"capabilities": {}, "initializationOptions": {"debounceMs": 0, "shellcheck": shellcheck}}}));
         s.read_until(|v| v["id"] == 1);
         s.send(
             &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument":
@@ -171,7 +173,11 @@ impl Server {
             "textDocument": {"uri": URI, "version": self.version},
             "contentChanges": [c]}}),
         );
-        let v = self.read_until(|v| v["method"] == "textDocument/publishDiagnostics");
+        // This version's first publish (a late ShellCheck publish of an older one is skipped).
+        let version = self.version;
+        let v = self.read_until(|v| {
+            v["method"] == "textDocument/publishDiagnostics" && v["params"]["version"] == version
+        });
         v["params"]["diagnostics"].as_array().map_or(0, Vec::len)
     }
 
@@ -219,8 +225,16 @@ fn summary() {
         i += 1;
         black_box(handler(&mut doc, i));
     });
-    let mut server = Server::start(&text);
+    let mut server = Server::start(&text, false);
     let round = median(n, || {
+        black_box(server.roundtrip());
+    });
+    server.stop();
+    // With ShellCheck found, the complete lint runs on a worker thread after each publish: the
+    // typing path is the same, on a machine that ShellCheck keeps busy meanwhile.
+    let with_shellcheck = runcommand_shellcheck::ShellCheck::find(None).is_ok();
+    let mut server = Server::start(&text, true);
+    let round_sc = median(n, || {
         black_box(server.roundtrip());
     });
     server.stop();
@@ -240,6 +254,15 @@ fn summary() {
     println!(
         "  roundtrip (didChange→publish)   {round:>10.2?}  {:.2}x",
         ratio(round)
+    );
+    println!(
+        "  roundtrip, ShellCheck {:<9} {round_sc:>10.2?}  {:.2}x",
+        if with_shellcheck {
+            "running"
+        } else {
+            "missing"
+        },
+        ratio(round_sc)
     );
 }
 
