@@ -6,7 +6,8 @@
 //! front end found ShellCheck ([`crate::Settings::shellcheck`]) and the file's configuration does
 //! not say `[shellcheck] enabled = false`. Not checked: a request with `Launcher` (the launcher
 //! chooses the interpreter), a script whose shebang names no shell ShellCheck knows (`python3`,
-//! `perl`, `zsh`).
+//! `perl`, `zsh`), nor a script over 32 KiB (the API rejects it anyway, and ShellCheck's time
+//! grows faster than the script on some shapes).
 //!
 //! **The shell.** The script's shebang (`#!/bin/bash`, `#!/usr/bin/env bash`), read by ShellCheck
 //! itself; without one, `sh`: the Cloud Assistant agent saves the script to a file and runs it
@@ -45,6 +46,9 @@ pub const RULE: Rule = Rule {
     check,
 };
 
+/// The longest script given to ShellCheck: 32 KiB, above the 24 KB (Base64) the API takes.
+const SCRIPT_MAX_BYTES: usize = 32 * 1024;
+
 /// The shells ShellCheck checks.
 const SHELLS: &[&str] = &["sh", "bash", "dash", "ksh", "busybox"];
 
@@ -58,6 +62,11 @@ fn check(req: &Request<'_>, ctx: &crate::Context<'_>, out: &mut Vec<Diagnostic>)
     let Some((script, scan)) = placeholders(req) else {
         return;
     };
+    // A script over the API's limit is rejected anyway (`CmdContent.ExceedLimit`), and
+    // ShellCheck's time grows faster than the script on some shapes: not given to it.
+    if script.text.len() > SCRIPT_MAX_BYTES {
+        return;
+    }
     let shell = match shebang(&script.text) {
         Some(interpreter) if SHELLS.contains(&interpreter) => None,
         Some(_) => return,
