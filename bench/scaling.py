@@ -92,6 +92,15 @@ def ros_join(n):
 
 
 
+def oos_steps(n):
+    # An OOS template of n parameters and n RunCommand steps, each with names OOS cannot resolve.
+    params = "".join(f"  p{i}:\n    Type: String\n    Default: x\n" for i in range(n))
+    tasks = "".join(
+        f"- Name: t{i}\n  Action: ACS::ECS::RunCommand\n  Properties:\n    commandType: RunShellScript\n"
+        f"    commandContent: echo {{{{ q{i} }}}}\n    instanceId: '{{{{ z{i} }}}}'\n" for i in range(n))
+    return "yaml", "FormatVersion: OOS-2019-06-01\nParameters:\n" + params + "Tasks:\n" + tasks
+
+
 def lsp_edits(n):
     # A document of n requests edited 40 times (one character typed each time, incremental sync)
     # in the language server: timed from start to the diagnostics of the last version.
@@ -173,6 +182,7 @@ SHAPES = [
     ("many Parameters", parameters, 5_000, "concise"),
     ("request log lines", log_lines, 12_500, "json"),
     ("editor: a document edited 40 times", lsp_edits, 100, "lsp"),
+    ("OOS: many steps and parameters", oos_steps, 500, "concise"),
     ("ROS: many RunCommand resources", ros_resources, 500, "concise"),
     ("ROS: long Fn::Sub script", ros_sub_script, 1_000, "concise"),
     ("ROS: long Fn::Join", ros_join, 1_000, "concise"),

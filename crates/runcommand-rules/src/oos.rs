@@ -168,6 +168,7 @@ impl<'a> Template<'a> {
                 params: params.keys().map(|k| (*k).to_owned()).collect(),
                 tasks,
                 reported: std::cell::RefCell::default(),
+                suggestions: Cell::new(text_len.max(1 << 16) / 4),
             },
             params,
             budget: Cell::new(text_len.max(1 << 20).saturating_mul(2)),
@@ -712,7 +713,11 @@ fn unknown_expression(names: &OosNames, name: &str, span: Range<usize>) -> Diagn
         .iter()
         .map(String::as_str)
         .chain(OOS_BUILTINS.iter().copied());
-    match did_you_mean(name, candidates) {
+    let suggestion = names
+        .may_suggest(names.params.len() + OOS_BUILTINS.len())
+        .then(|| did_you_mean(name, candidates))
+        .flatten();
+    match suggestion {
         Some(s) => {
             d = d
                 .help(format!(

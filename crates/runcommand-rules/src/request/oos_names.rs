@@ -36,6 +36,10 @@ pub struct OosNames {
     /// Names in the current step's `commandContent` reported as `Lint.OosUnknownParameter`: no
     /// Cloud Assistant parameter either, so the template rules leave them alone.
     pub(crate) reported: std::cell::RefCell<BTreeSet<String>>,
+    /// Candidate names "did you mean" may still compare in this template: a template with
+    /// thousands of parameters and as many unknown names would otherwise compare every pair
+    /// (quadratic work); past the budget, a finding has no suggestion.
+    pub(crate) suggestions: std::cell::Cell<usize>,
 }
 
 impl OosNames {
@@ -43,6 +47,16 @@ impl OosNames {
     /// or a task output `task.output` (or a name of the step already reported as unknown to OOS).
     pub fn owns(&self, name: &str) -> bool {
         self.resolves(name) || self.reported.borrow().contains(name)
+    }
+
+    /// Takes `n` comparisons from the "did you mean" budget; `false` when it is spent.
+    pub(crate) fn may_suggest(&self, n: usize) -> bool {
+        let left = self.suggestions.get();
+        if n > left {
+            return false;
+        }
+        self.suggestions.set(left - n);
+        true
     }
 
     /// Whether OOS resolves `{{ name }}`.
