@@ -16,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+mod carried;
 mod cross;
 pub mod detect;
 pub mod diagnostic;

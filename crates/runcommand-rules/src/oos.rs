@@ -66,15 +66,16 @@
 //! `Lint.OosParameterCollision` (warning, at the key of `parameters`): OOS substitutes the template
 //! value first, so the Cloud Assistant parameter is never used.
 
-use runcommand_catalog::{Code, code};
+use runcommand_catalog::code;
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use runcommand_catalog::param;
-use runcommand_document::{Entry, Node, Scalar, ScalarKind, Style, Value, source_map};
+use runcommand_document::{Entry, Node, ScalarKind, Value, source_map};
 use runcommand_template::{BuiltIn, name_key};
 
+use crate::carried::{FromDefault, held_back, note_default, renamed, scalar, to_properties};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::request::oos_names::{OOS_BUILTINS, OosNames};
 use crate::{Context, request, suggest::did_you_mean};
@@ -117,24 +118,6 @@ const PLURALS: &[(&str, &str)] = &[
 
 /// Command types OOS wraps itself (valid in `commandType`, not in the API's `Type`).
 const WRAPPED_TYPES: &[&str] = &["RunPythonScript", "RunPerlScript"];
-
-/// Findings that say something is missing, with the parameters whose unknown value holds them
-/// back.
-const ABSENCE: &[(Code, &[&str])] = &[
-    (
-        code::MISSING_PARAM_INSTANCE_ID,
-        &["InstanceId", "ResourceTag"],
-    ),
-    (code::MISSING_PARAM_FREQUENCY, &["Frequency"]),
-    (code::WINDOWS_PASSWORD_NAME_MISSED, &["WindowsPasswordName"]),
-    (code::PARAMETER_DISABLED, &["EnableParameter"]),
-    (code::LINT_TEMPLATE_NOT_ENABLED, &["EnableParameter"]),
-    (code::LINT_PARAMETER_NOT_PROVIDED, &["Parameters"]),
-    (
-        code::PARAMETER_NOT_MATCHED,
-        &["CommandContent", "EnableParameter"],
-    ),
-];
 
 /// A template's parameters and names.
 struct Template<'a> {
@@ -261,17 +244,6 @@ fn single_expression(text: &str) -> Option<&str> {
     (!inner.contains("{{") && !inner.contains("}}")).then(|| inner.trim())
 }
 
-fn scalar(text: String, span: Range<usize>) -> Node {
-    Node {
-        span,
-        value: Value::Scalar(Scalar {
-            text,
-            style: Style::Plain,
-            kind: ScalarKind::Str,
-        }),
-    }
-}
-
 fn tasks(root: &Node) -> impl Iterator<Item = &Node> {
     root.get("Tasks")
         .and_then(|t| t.value.as_seq())
@@ -367,14 +339,6 @@ pub(crate) fn check_template(
         }
     }
     steps
-}
-
-/// A value taken from a template parameter's `Default`: where the default is, whose it is, and
-/// where the step uses it.
-struct FromDefault {
-    default: Range<usize>,
-    name: String,
-    used: Range<usize>,
 }
 
 fn check_step(
@@ -518,21 +482,7 @@ fn check_step(
                 "; call RunCommand through `ACS::ExecuteAPI` to set it",
             );
         }
-        if let Some(from) = defaults
-            .iter()
-            .find(|f| f.default.start <= d.span.start && d.span.end <= f.default.end)
-        {
-            d.message.push_str(&format!(
-                " (this value is the `Default` of template parameter `{}`)",
-                from.name
-            ));
-            d.related.push(crate::diagnostic::Related {
-                path: None,
-                span: from.used.clone(),
-                position: None,
-                message: format!("the step takes the default of `{}` here", from.name),
-            });
-        }
+        note_default(d, &defaults, "step");
         let missing = d.code == code::LINT_MISSING_PARAMETER
             || (d.code == code::MISSING_PARAM_INSTANCE_ID && !has_instances);
         if !missing {
@@ -552,18 +502,6 @@ fn check_step(
         }
     }
     out.extend(found);
-}
-
-/// A key node renamed to an API parameter (keeping its span and style).
-fn renamed(key: &Node, api: &str) -> Node {
-    Node {
-        span: key.span.clone(),
-        value: Value::Scalar(Scalar {
-            text: api.to_owned(),
-            style: key.as_scalar().map_or(Style::Plain, |k| k.style),
-            kind: ScalarKind::Str,
-        }),
-    }
 }
 
 /// The `{{ name }}` expressions of a string: each name (trimmed) with its byte range in the
@@ -741,97 +679,6 @@ fn unknown_expression(names: &OosNames, name: &str, span: Range<usize>) -> Diagn
         d = d.inferred();
     }
     d
-}
-
-/// In an `ACS::ECS::RunCommand` step, rewrites the API's names written as keys in a finding's
-/// help and fix (`ContentEncoding: Base64`, `"ContentEncoding": ...`) to the step's lower-camel
-/// properties, so that applying a fix writes a property OOS knows. A help or fix that would write
-/// a parameter the action has no property for is replaced: help never advises a property the
-/// action lacks.
-pub(crate) fn to_properties(
-    d: &mut Diagnostic,
-    action: &str,
-    properties: &[(&'static str, Option<&'static str>)],
-    instead: &str,
-) {
-    let lacking = [
-        d.help.as_deref(),
-        d.fix.as_ref().map(|f| f.replacement.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .find_map(|s| lacking_property(s, properties));
-    if let Some(api) = lacking {
-        d.fix = None;
-        d.help = Some(format!(
-            "{action} has no property for the API's `{api}`{instead}"
-        ));
-        return;
-    }
-    if let Some(h) = &mut d.help {
-        *h = rename_keys(h, properties);
-    }
-    if let Some(f) = &mut d.fix {
-        f.title = rename_keys(&f.title, properties);
-        f.replacement = rename_keys(&f.replacement, properties);
-    }
-}
-
-/// Whether `s` is an API name written as a key at byte `i` (followed by `:` or `":`, not preceded
-/// by a letter or digit).
-fn key_at(s: &str, i: usize, api: &str) -> bool {
-    s.get(..i)
-        .and_then(|t| t.chars().next_back())
-        .is_none_or(|b| !b.is_alphanumeric())
-        && s.get(i..)
-            .and_then(|t| t.strip_prefix(api))
-            .is_some_and(|rest| rest.starts_with(':') || rest.starts_with("\":"))
-}
-
-/// The first API parameter written as a key in `s` that the action has no property for.
-fn lacking_property(
-    s: &str,
-    properties: &[(&'static str, Option<&'static str>)],
-) -> Option<&'static str> {
-    runcommand_catalog::PARAMETERS
-        .iter()
-        .map(|p| p.name)
-        .filter(|api| !properties.iter().any(|(_, a)| *a == Some(*api)))
-        .find(|api| s.match_indices(api).any(|(i, _)| key_at(s, i, api)))
-}
-
-/// Replaces each API name written as a key by its lower-camel property.
-fn rename_keys(s: &str, properties: &[(&'static str, Option<&'static str>)]) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    'outer: while let Some(c) = s.get(i..).and_then(|t| t.chars().next()) {
-        for (prop, api) in properties {
-            if let Some(api) = api
-                && key_at(s, i, api)
-            {
-                out.push_str(prop);
-                i += api.len();
-                continue 'outer;
-            }
-        }
-        out.push(c);
-        i += c.len_utf8();
-    }
-    out
-}
-
-/// Whether a finding about something missing is held back: `RegionId` (the template's region),
-/// or a parameter whose value is unknown until run time.
-fn held_back(d: &Diagnostic, unknown: &BTreeSet<String>) -> bool {
-    if d.code == code::LINT_MISSING_PARAMETER {
-        return d
-            .parameter
-            .as_deref()
-            .is_some_and(|p| p == "RegionId" || unknown.contains(p));
-    }
-    ABSENCE
-        .iter()
-        .any(|(code, params)| d.code == *code && params.iter().any(|p| unknown.contains(*p)))
 }
 
 /// `Lint.UnknownParameter` for a property the action does not define, whatever its value (an
@@ -1096,7 +943,7 @@ mod tests {
     #[test]
     fn fixes_and_help_use_the_step_properties() {
         assert_eq!(
-            super::rename_keys(
+            crate::carried::rename_keys(
                 "Set `ContentEncoding: Base64`, \"Type\": x, Type: y, XType: z",
                 super::RUN_COMMAND_PROPERTIES
             ),

@@ -70,11 +70,12 @@ use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use runcommand_catalog::{Code, code, param};
+use runcommand_catalog::{code, param};
 use runcommand_document::source_map::{ScalarMap, char_ranges};
-use runcommand_document::{Entry, Node, Scalar, ScalarKind, Style, Value};
+use runcommand_document::{Entry, Node, ScalarKind, Value};
 
-use crate::diagnostic::{Diagnostic, Fix, Related};
+use crate::carried::{FromDefault, held_back, note_default, renamed, scalar, to_properties};
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::request::RosResource;
 use crate::{Context, request, suggest::did_you_mean};
 
@@ -192,24 +193,6 @@ const REPEAT_MODES: &[&str] = &["Once", "Period", "NextRebootOnly", "EveryReboot
 
 /// At most this many `Fn::Replace` pairs are applied (a bound on the work); more is unknown.
 const REPLACE_PAIRS_MAX: usize = 64;
-
-/// Findings that say something is missing, with the parameters whose unknown value holds them
-/// back (as for OOS steps).
-const ABSENCE: &[(Code, &[&str])] = &[
-    (
-        code::MISSING_PARAM_INSTANCE_ID,
-        &["InstanceId", "ResourceTag"],
-    ),
-    (code::MISSING_PARAM_FREQUENCY, &["Frequency"]),
-    (code::WINDOWS_PASSWORD_NAME_MISSED, &["WindowsPasswordName"]),
-    (code::PARAMETER_DISABLED, &["EnableParameter"]),
-    (code::LINT_TEMPLATE_NOT_ENABLED, &["EnableParameter"]),
-    (code::LINT_PARAMETER_NOT_PROVIDED, &["Parameters"]),
-    (
-        code::PARAMETER_NOT_MATCHED,
-        &["CommandContent", "EnableParameter"],
-    ),
-];
 
 /// A template parameter.
 struct TemplateParam<'a> {
@@ -435,13 +418,6 @@ pub(crate) fn check_template(
     count
 }
 
-/// A value taken from a template parameter's `Default`.
-struct FromDefault {
-    default: Range<usize>,
-    name: String,
-    used: Range<usize>,
-}
-
 /// A text composed from template pieces: each character with the template range it comes from.
 #[derive(Default)]
 struct Composed {
@@ -608,12 +584,8 @@ impl Reader<'_, '_> {
 
     /// `Fn::Sub`: `${Name}` pieces are unknown, `${!Literal}` is `${Literal}`.
     fn sub(&self, arg: &Node, out: &mut Composed) -> bool {
-        let string = match &arg.value {
-            Value::Seq(items) => match items.first() {
-                Some(s) => s,
-                None => return false,
-            },
-            _ => arg,
+        let Some(string) = sub_parts(arg).0 else {
+            return false;
         };
         if string.as_scalar().is_none() {
             out.push_unknown(string.span.len(), &string.span);
@@ -853,6 +825,15 @@ impl Reader<'_, '_> {
     }
 }
 
+/// The string and the variables mapping of a `Fn::Sub` argument (`string`, or
+/// `[string, {variables}]`).
+fn sub_parts(arg: &Node) -> (Option<&Node>, Option<&Node>) {
+    match &arg.value {
+        Value::Seq(items) => (items.first(), items.get(1)),
+        _ => (Some(arg), None),
+    }
+}
+
 /// Whether `${inner}` names something (a plain name: letters, digits, `_`, `.`, `::`), as
 /// opposed to shell text such as `${VAR:-x}` written without the `!` escape.
 fn plain_name(inner: &str) -> bool {
@@ -900,29 +881,6 @@ fn split_list(text: &str, default: &Node) -> Node {
     Node {
         span: default.span.clone(),
         value: Value::Seq(items),
-    }
-}
-
-fn scalar(text: String, span: Range<usize>) -> Node {
-    Node {
-        span,
-        value: Value::Scalar(Scalar {
-            text,
-            style: Style::Plain,
-            kind: ScalarKind::Str,
-        }),
-    }
-}
-
-/// A key node renamed to an API parameter (keeping its span and style).
-fn renamed(key: &Node, api: &str) -> Node {
-    Node {
-        span: key.span.clone(),
-        value: Value::Scalar(Scalar {
-            text: api.to_owned(),
-            style: key.as_scalar().map_or(Style::Plain, |k| k.style),
-            kind: ScalarKind::Str,
-        }),
     }
 }
 
@@ -1147,22 +1105,8 @@ fn read_resource(
     found.retain(|d| !held_back(d, &unknown));
     let type_span = carrier.type_span.clone();
     for d in &mut found {
-        crate::oos::to_properties(d, carrier.name, carrier.properties, "");
-        if let Some(from) = defaults
-            .iter()
-            .find(|f| f.default.start <= d.span.start && d.span.end <= f.default.end)
-        {
-            d.message.push_str(&format!(
-                " (this value is the `Default` of template parameter `{}`)",
-                from.name
-            ));
-            d.related.push(Related {
-                path: None,
-                span: from.used.clone(),
-                position: None,
-                message: format!("the resource takes the default of `{}` here", from.name),
-            });
-        }
+        to_properties(d, carrier.name, carrier.properties, "");
+        note_default(d, &defaults, "resource");
         let missing = d.code == code::LINT_MISSING_PARAMETER
             || (d.code == code::MISSING_PARAM_INSTANCE_ID && !req.has(param::INSTANCE_ID));
         if !missing {
@@ -1250,20 +1194,6 @@ fn repeat_mode(req: &request::Request<'_>, out: &mut Vec<Diagnostic>) {
             .help("run the dry run with the API (or the console), not from a stack"),
         );
     }
-}
-
-/// Whether a finding about something missing is held back: `RegionId` (the stack's region), or
-/// a parameter whose value is unknown until the stack runs.
-fn held_back(d: &Diagnostic, unknown: &BTreeSet<&str>) -> bool {
-    if d.code == code::LINT_MISSING_PARAMETER {
-        return d
-            .parameter
-            .as_deref()
-            .is_some_and(|p| p == "RegionId" || unknown.contains(p));
-    }
-    ABSENCE
-        .iter()
-        .any(|(code, params)| d.code == *code && params.iter().any(|p| unknown.contains(*p)))
 }
 
 /// `Lint.UnknownParameter` for a property the resource does not have.
@@ -1358,10 +1288,7 @@ fn references(text: &str, template: &Template<'_>, entries: &[Entry], out: &mut 
                     continue;
                 }
                 "Fn::Sub" => {
-                    let (string, local) = match &arg.value {
-                        Value::Seq(items) => (items.first(), items.get(1)),
-                        _ => (Some(arg), None),
-                    };
+                    let (string, local) = sub_parts(arg);
                     if let Some(s) = string {
                         sub_references(text, template, s, local, out);
                     }
@@ -1558,10 +1485,7 @@ fn plaintext_secrets(
                     continue;
                 }
                 "Fn::Sub" => {
-                    let (string, vars) = match &arg.value {
-                        Value::Seq(items) => (items.first(), items.get(1)),
-                        _ => (Some(arg), None),
-                    };
+                    let (string, vars) = sub_parts(arg);
                     if let Some(s) = string
                         && let Some(sc) = s.as_scalar()
                     {
