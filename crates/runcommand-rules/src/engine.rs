@@ -285,27 +285,25 @@ impl Engine {
             .map(|(_, j)| (j.text.as_str(), j.shell.as_deref()))
             .collect();
         let answers = sc.check_many(&scripts);
-        let mut touched = std::collections::BTreeSet::new();
+        // Per report, the ShellCheck findings added so far (no other finding has a ShellCheck
+        // code): a script read twice (both readings of a ROS `Fn::If`) gives its findings once.
+        let mut added: std::collections::BTreeMap<usize, std::collections::BTreeSet<_>> =
+            std::collections::BTreeMap::new();
         for ((i, job), answer) in jobs.iter().zip(answers) {
             let (Some(report), Ok(comments)) = (reports.get_mut(*i), answer.as_ref()) else {
                 continue;
             };
             let mut found = Vec::new();
             job.findings(comments, &mut found);
-            // A script read twice (both readings of a ROS `Fn::If`) gives its findings once.
+            let seen = added.entry(*i).or_default();
             for d in found {
-                let seen = report
-                    .diagnostics
-                    .iter()
-                    .any(|e| e.code == d.code && e.span == d.span && e.message == d.message);
-                if !seen {
+                if seen.insert((d.code, d.span.start, d.span.end, d.message.clone())) {
                     report.diagnostics.push(d);
                 }
             }
-            touched.insert(*i);
         }
-        for i in touched {
-            if let Some(r) = reports.get_mut(i) {
+        for i in added.keys() {
+            if let Some(r) = reports.get_mut(*i) {
                 crate::sort(&mut r.diagnostics);
             }
         }

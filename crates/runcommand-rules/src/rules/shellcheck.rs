@@ -110,24 +110,7 @@ fn check(req: &Request<'_>, ctx: &crate::Context<'_>, out: &mut Vec<Diagnostic>)
         .as_deref()
         .and_then(Level::parse)
         .unwrap_or(Level::Style);
-    let Some(jobs) = ctx.scripts else {
-        // No run collects scripts (a caller of the rules alone): ShellCheck now.
-        let job = ScriptJob {
-            text,
-            shell: shell.map(str::to_owned),
-            least,
-            exclude: table.exclude.clone(),
-            map,
-            decoded: script.decoded,
-            document: req.index,
-        };
-        let answer = program.check(&job.text, job.shell.as_deref());
-        if let Ok(comments) = answer.as_ref() {
-            job.findings(comments, out);
-        }
-        return;
-    };
-    jobs.borrow_mut().push(ScriptJob {
+    let job = ScriptJob {
         text,
         shell: shell.map(str::to_owned),
         least,
@@ -135,7 +118,17 @@ fn check(req: &Request<'_>, ctx: &crate::Context<'_>, out: &mut Vec<Diagnostic>)
         map,
         decoded: script.decoded,
         document: req.index,
-    });
+    };
+    match ctx.scripts {
+        Some(jobs) => jobs.borrow_mut().push(job),
+        // No run collects scripts (a caller of the rules alone): ShellCheck now.
+        None => {
+            let answer = program.check(&job.text, job.shell.as_deref());
+            if let Ok(comments) = answer.as_ref() {
+                job.findings(comments, out);
+            }
+        }
+    }
 }
 
 /// Where a script's characters are in the file.
