@@ -56,6 +56,39 @@ struct First {
     start: u32,
 }
 
+/// The related information's words for a token's first use.
+pub(crate) const TOKEN_FIRST: &str = "the token is first used";
+/// The related information's words for a saved command's first use.
+pub(crate) const SAVED_FIRST: &str = "a command with this name is first saved";
+
+/// The finding on a later use of a `ClientToken` with other parameters.
+pub(crate) fn token_conflict(u: &crate::TokenUse, related: Related) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        code::IDEMPOTENT_PARAMETER_MISMATCH,
+        u.span.clone(),
+        "this ClientToken is already used by an earlier request with different parameters; the API rejects the later call",
+    )
+    .param("ClientToken")
+    .help("use a new ClientToken (e.g. a fresh UUID) for a different request; reuse a token only to retry the identical request");
+    d.document = u.document;
+    d.related.push(related);
+    d
+}
+
+/// The finding on a later saved command with the same name in the same region.
+pub(crate) fn saved_conflict(s: &crate::SavedUse, related: Related) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        code::LINT_DUPLICATE_SAVED_COMMAND,
+        s.span.clone(),
+        "an earlier request in this run already saves a command with this Name in this region (KeepCommand: true)",
+    )
+    .param("Name")
+    .help("give the saved command a distinct Name, or set KeepCommand: false if it need not be kept");
+    d.document = s.document;
+    d.related.push(related);
+    d
+}
+
 /// The state of the cross-request pass over one run.
 #[derive(Default)]
 pub struct CrossIndex {
@@ -153,17 +186,8 @@ impl CrossIndex {
                 }
                 Some(f) if f.value == u.fingerprint => {} // an idempotent retry
                 Some(f) => {
-                    let related = self.related(f, id, u.span.len(), "the token is first used");
-                    let mut d = Diagnostic::new(
-                        code::IDEMPOTENT_PARAMETER_MISMATCH,
-                        u.span.clone(),
-                        "this ClientToken is already used by an earlier request with different parameters; the API rejects the later call",
-                    )
-                    .param("ClientToken")
-                    .help("use a new ClientToken (e.g. a fresh UUID) for a different request; reuse a token only to retry the identical request");
-                    d.document = u.document;
-                    d.related.push(related);
-                    found.push(d);
+                    let related = self.related(f, id, u.span.len(), TOKEN_FIRST);
+                    found.push(token_conflict(&u, related));
                     rejected.push(u.document);
                 }
             }
@@ -180,22 +204,8 @@ impl CrossIndex {
                 }
                 Some(f) if f.value != 0 && f.value == s.token => {} // a retry of the same call
                 Some(f) => {
-                    let related = self.related(
-                        f,
-                        id,
-                        s.span.len(),
-                        "a command with this name is first saved",
-                    );
-                    let mut d = Diagnostic::new(
-                        code::LINT_DUPLICATE_SAVED_COMMAND,
-                        s.span.clone(),
-                        "an earlier request in this run already saves a command with this Name in this region (KeepCommand: true)",
-                    )
-                    .param("Name")
-                    .help("give the saved command a distinct Name, or set KeepCommand: false if it need not be kept");
-                    d.document = s.document;
-                    d.related.push(related);
-                    found.push(d);
+                    let related = self.related(f, id, s.span.len(), SAVED_FIRST);
+                    found.push(saved_conflict(&s, related));
                 }
             }
         }

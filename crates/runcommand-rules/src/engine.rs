@@ -346,6 +346,18 @@ impl Engine {
         }
     }
 
+    /// The report of log line `number` (1-based) that is `len` bytes long, above the size cap:
+    /// it is not read (`Lint.FileTooLarge` at the line).
+    pub fn long_line(&self, path: &str, number: usize, len: u64) -> FileReport {
+        let mut r = FileReport::failed(
+            path,
+            code::LINT_FILE_TOO_LARGE,
+            format!("line {number} is {len} bytes, above the size cap; it was not read"),
+        );
+        r.at_line(number);
+        r
+    }
+
     /// Completes a check, on one thread, in path order: the cross-request checks against the
     /// run's `index` (earlier sources), the suppression comments, then the configuration.
     pub fn finish(&self, report: &mut FileReport, index: &mut CrossIndex, config: Option<&Config>) {

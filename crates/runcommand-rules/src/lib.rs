@@ -20,6 +20,7 @@ mod carried;
 mod cross;
 pub mod detect;
 pub mod diagnostic;
+mod distributed;
 mod engine;
 pub mod fix;
 mod idempotency;
@@ -39,6 +40,7 @@ use runcommand_document::{Format, LineIndex, LoadErrorKind, LoadOptions, Node, V
 
 pub use cross::CrossIndex;
 pub use diagnostic::{Code, Diagnostic, Fix, Related, Severity};
+pub use distributed::{Conflict, CrossKind, CrossUse};
 pub use engine::{Context, Engine, Settings, Source};
 pub use idempotency::TokenUse;
 pub use saved_command::SavedUse;

@@ -65,6 +65,19 @@ pub(crate) fn check_line(
     report
 }
 
+/// The lines of a request log held in memory, numbered from 1, as `check` reads a log file:
+/// split at `\n` (a `\r` before it stays in the line and is dropped when the line is checked);
+/// a last line without a line break counts; an empty text has no line.
+pub fn log_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    (!bytes.is_empty())
+        .then(|| body.split(|&b| b == b'\n'))
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line))
+}
+
 /// Whether a path names a JSON Lines file (`.jsonl`, `.ndjson`, any case).
 pub fn is_json_lines_path(path: &str) -> bool {
     std::path::Path::new(path)
@@ -134,6 +147,26 @@ mod tests {
         let (c, n, _) = codes(r#"{"RegionId": "#, 9);
         assert_eq!(c, vec![("Lint.Syntax", 9)]);
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn log_lines_are_numbered_as_a_reader_reads_them() {
+        let lines = |t: &str| -> Vec<(usize, String)> {
+            log_lines(t.as_bytes())
+                .map(|(n, l)| (n, String::from_utf8_lossy(l).into_owned()))
+                .collect()
+        };
+        assert_eq!(lines(""), vec![]);
+        assert_eq!(lines("\n"), vec![(1, String::new())]);
+        assert_eq!(lines("a"), vec![(1, "a".to_owned())]);
+        assert_eq!(
+            lines("a\r\n\nb\n"),
+            vec![
+                (1, "a\r".to_owned()),
+                (2, String::new()),
+                (3, "b".to_owned())
+            ]
+        );
     }
 
     #[test]

@@ -440,13 +440,7 @@ pub(super) fn check_job(
         }
         Work::LongLine { path, number, len } => {
             is_line = true;
-            let mut r = FileReport::failed(
-                &path,
-                runcommand_catalog::code::LINT_FILE_TOO_LARGE,
-                format!("line {number} is {len} bytes, above the size cap; it was not read"),
-            );
-            r.at_line(number);
-            (r, len + 1)
+            (engine.long_line(&path, number, len), len + 1)
         }
         Work::Problem {
             path,

@@ -6,7 +6,6 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use runcommand_rules::FileReport;
-use serde::Serialize;
 
 use super::{Reporter, Totals};
 
@@ -38,101 +37,13 @@ impl Reporter for Json {
     }
 }
 
-/// A 1-based position, columns in Unicode characters.
-#[derive(Serialize)]
-pub struct Position {
-    line: u32,
-    column: u32,
-}
-
-#[derive(Serialize)]
-pub(super) struct Range {
-    start: Position,
-    end: Position,
-}
-
-#[derive(Serialize)]
-pub(super) struct JsonDiagnostic<'a> {
-    path: &'a str,
-    document: usize,
-    code: &'a str,
-    severity: &'a str,
-    http_status: Option<u16>,
-    parameter: Option<&'a str>,
-    message: &'a str,
-    help: Option<&'a str>,
-    range: Range,
-    /// The fix `--fix` would apply (or, unsafe, `--unsafe-fixes`); absent when there is none.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fix: Option<JsonFix<'a>>,
-}
-
-/// A fix in the JSON contract: ruff's shape, with this contract's ranges.
-#[derive(Serialize)]
-struct JsonFix<'a> {
-    /// `safe` (applied by `--fix`) or `unsafe` (only with `--unsafe-fixes`).
-    applicability: &'a str,
-    /// What it does.
-    message: &'a str,
-    /// The edits, in order, not overlapping.
-    edits: Vec<JsonEdit<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonEdit<'a> {
-    range: Range,
-    content: &'a str,
-}
-
-/// The `summary` member of the JSON contract.
-#[derive(Serialize)]
-pub struct Summary {
-    /// Files checked.
-    pub files: usize,
-    /// Requests checked.
-    pub documents: usize,
-    /// Findings by severity.
-    pub errors: usize,
-    pub warnings: usize,
-}
-
-pub(super) fn position(r: &FileReport, offset: usize) -> Position {
-    let lc = r.position(offset);
-    Position {
-        line: lc.line,
-        column: lc.column,
-    }
-}
+pub use runcommand_contract::Summary;
 
 /// Every diagnostic as the JSON contract's object, in order.
-pub(super) fn json_diagnostics(reports: &[FileReport]) -> impl Iterator<Item = JsonDiagnostic<'_>> {
-    reports.iter().flat_map(|r| {
-        r.diagnostics.iter().map(move |d| JsonDiagnostic {
-            path: &r.path,
-            document: d.document,
-            code: d.code.as_str(),
-            severity: d.severity.as_str(),
-            http_status: d.http_status(),
-            parameter: d.parameter.as_deref(),
-            message: &d.message,
-            help: d.help.as_deref(),
-            range: Range {
-                start: position(r, d.span.start),
-                end: position(r, d.span.end),
-            },
-            fix: d.fix.as_ref().map(|f| JsonFix {
-                applicability: if f.safe { "safe" } else { "unsafe" },
-                message: &f.title,
-                edits: vec![JsonEdit {
-                    range: Range {
-                        start: position(r, f.span.start),
-                        end: position(r, f.span.end),
-                    },
-                    content: &f.replacement,
-                }],
-            }),
-        })
-    })
+pub(super) fn json_diagnostics(
+    reports: &[FileReport],
+) -> impl Iterator<Item = runcommand_contract::Diagnostic<'_>> {
+    reports.iter().flat_map(runcommand_contract::diagnostics)
 }
 
 /// Writes the beginning of the JSON contract; then [`json_file`] for every file, then

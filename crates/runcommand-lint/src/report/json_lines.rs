@@ -21,8 +21,7 @@ impl Reporter for JsonLines {
 /// Writes one JSON object per diagnostic per line, with the JSON contract's fields.
 pub fn json_lines(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
     for d in json_diagnostics(reports) {
-        serde_json::to_writer(&mut *out, &d).map_err(io::Error::other)?;
-        writeln!(out)?;
+        runcommand_contract::write_line(out, &d)?;
     }
     Ok(())
 }
