@@ -2,6 +2,7 @@
 """Deterministic corpus for the batch-audit benchmark (bench/audit.sh).
 
     python3 bench/gen_corpus.py OUTDIR [--seed N] [--files N] [--lines N]
+    python3 bench/gen_corpus.py OUTDIR --trail RECORDS [--trail-files N]   (an audit trail only)
 
 writes
   OUTDIR/files/<team>-<env>/<purpose>-<nnnnn>.{yaml,json}
@@ -516,13 +517,128 @@ def write_lines(outdir, seed, count):
     return stats
 
 
+OTHER_APIS = [
+    ("DescribeInstances", {"RegionId": "{region}", "PageSize": "50", "PageNumber": "1"}),
+    ("DescribeInvocations", {"RegionId": "{region}", "InvokeStatus": "Running"}),
+    ("StartInstance", {"InstanceId": "{instance}"}),
+    ("StopInstance", {"InstanceId": "{instance}", "ForceStop": "false"}),
+    ("CreateSnapshot", {"DiskId": "d-{instance}", "SnapshotName": "nightly"}),
+    ("DescribeCommands", {"RegionId": "{region}", "Name": "deploy"}),
+]
+
+
+def write_trail(outdir, seed, records, files):
+    """An ActionTrail-style audit trail: `records` event records over `files` JSON Lines files
+    named in time order (trail/2026/03/DD/actiontrail-NNNNN.jsonl), every line an event record.
+
+    A tenth are other APIs' calls; RunCommand requests carry a ClientToken one time in seven
+    and are in wire form half the time. Planted on top of the usual problems: a token reused
+    with other parameters (IdempotentParameterMismatch) or replayed unchanged (a retry, no
+    finding), in the same file or a later one; a command saved twice under one name in a region
+    (Lint.DuplicateSavedCommand), also by a request whose token is rejected (no finding); broken
+    and blank lines, an array of two requests on a line, one file with CRLF line ends, one line
+    that is not UTF-8."""
+    rng = random.Random(seed + 2)
+    gen = Gen(rng, "c0f3", pool_size=200)
+    root = os.path.join(outdir, "trail")
+    shutil.rmtree(root, ignore_errors=True)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    stats = {"other": 0, "runcommand": 0, "reused": 0, "retried": 0, "saved_twice": 0, "bytes": 0}
+    t0 = 1772323200  # 2026-03-01T00:00:00Z
+    per_file = max(1, records // max(files, 1))
+    issued = []  # (token, request) of earlier requests with a token
+    saved = []  # (region, name) of earlier saved commands
+    counter = 0
+
+    def event(name, params, i):
+        ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t0 + i * 3))
+        return {
+            "eventId": "%08X-%04X-%04X-%012X" % (rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(16), i),
+            "eventName": name,
+            "eventSource": "ecs.aliyuncs.com",
+            "serviceName": "Ecs",
+            "eventTime": ts,
+            "acsRegion": params.get("RegionId", "cn-hangzhou"),
+            "userIdentity": {"type": "ram-user", "userName": rng.choice(TEAMS) + "-bot"},
+            "requestParameters": params,
+        }
+
+    for f in range(files):
+        n = per_file if f < files - 1 else records - per_file * (files - 1)
+        day = 1 + f * 28 // max(files, 1)
+        d = os.path.join(root, "2026", "03", "%02d" % day)
+        os.makedirs(d, exist_ok=True)
+        lines = []
+        for _ in range(n):
+            i = counter
+            counter += 1
+            x = rng.random()
+            if x < 0.10:
+                stats["other"] += 1
+                name, tmpl = rng.choice(OTHER_APIS)
+                region = rng.choice(gen.region_names)
+                inst = rng.choice(gen.fleet[region])
+                params = {k: v.replace("{region}", region).replace("{instance}", inst) for k, v in tmpl.items()}
+                lines.append(dumps(event(name, params, i)))
+                continue
+            stats["runcommand"] += 1
+            req, _, _ = gen.request(i, token_rate=1 / 7)
+            y = rng.random()
+            if y < 0.004 and issued:  # a token reused with other parameters
+                req["ClientToken"] = rng.choice(issued)[0]
+                stats["reused"] += 1
+            elif y < 0.006 and issued:  # a retry: the same request again
+                req = dict(rng.choice(issued)[1])
+                stats["retried"] += 1
+            elif y < 0.009 and saved:  # a name saved again in its region
+                region, name = rng.choice(saved)
+                req["RegionId"], req["Name"], req["KeepCommand"] = region, name, True
+                req.pop("ResourceTag", None)
+                req["InstanceId"] = [rng.choice(gen.fleet[region])]
+                stats["saved_twice"] += 1
+            if "ClientToken" in req and len(issued) < 5000:
+                issued.append((req["ClientToken"], dict(req)))
+            if req.get("KeepCommand") is True and "Name" in req and len(saved) < 5000:
+                saved.append((req["RegionId"], req["Name"]))
+            params = wire_form(req) if rng.random() < 0.5 else req
+            z = rng.random()
+            if z < 0.001:
+                lines.append(dumps(event("RunCommand", params, i))[:-20])  # cut short
+            elif z < 0.002:
+                lines.append("")
+            elif z < 0.0025:
+                lines.append("[%s,%s]" % (dumps(params), dumps(req)))
+            else:
+                lines.append(dumps(event("RunCommand", params, i)))
+        end = "\r\n" if f == files // 2 else "\n"
+        data = (end.join(lines) + end).encode("utf-8")
+        if f == files // 3 and lines:
+            data = data.replace(b"\"eventSource\"", b"\"event\xffSource\"", 1)
+        stats["bytes"] += len(data)
+        with open(os.path.join(d, "actiontrail-%05d.jsonl" % f), "wb") as out:
+            out.write(data)
+    return stats
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("outdir")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--files", type=int, default=DEFAULT_FILES, help="number of request files")
     ap.add_argument("--lines", type=int, default=DEFAULT_LINES, help="lines of requests.jsonl")
+    ap.add_argument("--trail", type=int, metavar="RECORDS",
+                    help="write only an audit trail of this many records (trail/), nothing else")
+    ap.add_argument("--trail-files", type=int, default=40, help="files of the audit trail")
     args = ap.parse_args()
+    if args.trail is not None:
+        os.makedirs(args.outdir, exist_ok=True)
+        t = time.monotonic()
+        st = write_trail(args.outdir, args.seed, args.trail, args.trail_files)
+        print("trail/: %d records in %d files (%d RunCommand, %d other APIs; %d tokens reused, %d retries, "
+              "%d names saved again), %.0f bytes a record on average (%.1f s)"
+              % (args.trail, args.trail_files, st["runcommand"], st["other"], st["reused"], st["retried"],
+                 st["saved_twice"], st["bytes"] / max(args.trail, 1), time.monotonic() - t), file=sys.stderr)
+        return
     os.makedirs(args.outdir, exist_ok=True)
     shutil.rmtree(os.path.join(args.outdir, "files"), ignore_errors=True)
     t = time.monotonic()

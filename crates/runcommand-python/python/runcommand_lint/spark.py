@@ -10,7 +10,8 @@ A directory is read recursively for ``*.jsonl``/``*.ndjson`` files (any case). O
 of findings, one JSON object per line with the JSON contract's fields (the lines
 ``runcommand-lint check --format json-lines`` prints for the same files, in the same order: part
 files in name order), or Parquet with ``--format parquet``; ``OUTPUT/_summary.json`` holds the
-counts by code.
+counts by code. Exit status as the CLI's: 0 no error found, 1 errors found, 2 the job could not
+run as asked (a bad configuration, a missing INPUT).
 
 How it runs:
 
@@ -90,6 +91,8 @@ class _Input:
     """An INPUT as given and as Spark names it."""
 
     given: str
+    #: What Spark reads: the INPUT, or its absolute path on a local file system.
+    target: str
     qualified: str
     is_dir: bool
 
@@ -98,14 +101,20 @@ def _inputs(spark: Any, paths: Iterable[str]) -> list[_Input]:
     """Each INPUT's qualified name and kind, through Hadoop's file system (Spark's connectors)."""
     jvm = spark.sparkContext._jvm
     conf = spark.sparkContext._jsc.hadoopConfiguration()
+    local = (conf.get("fs.defaultFS") or "file:///").startswith("file:")
     out = []
     for given in paths:
-        p = jvm.org.apache.hadoop.fs.Path(given)
+        target = given
+        if local and "://" not in given and not given.startswith("file:"):
+            # A relative local path is the driver's (Python's) working directory's, which may
+            # not be the JVM's; on a cluster file system it stays relative to its home.
+            target = os.path.abspath(given)
+        p = jvm.org.apache.hadoop.fs.Path(target)
         fs = p.getFileSystem(conf)
         if not fs.exists(p):
             raise FileNotFoundError(f"{given}: no such file or directory")
         qualified = fs.makeQualified(p).toString().rstrip("/")
-        out.append(_Input(given, qualified, fs.getFileStatus(p).isDirectory()))
+        out.append(_Input(given, target, qualified, fs.getFileStatus(p).isDirectory()))
     return out
 
 
@@ -183,7 +192,7 @@ def audit(
     files = (
         spark.read.format("binaryFile")
         .option("recursiveFileLookup", "true")
-        .load([i.given for i in inputs])
+        .load([i.target for i in inputs])
         .select("path", "content")
     )
     if partitions:
@@ -329,19 +338,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         ap.error("give at least one INPUT and the OUTPUT directory")
     *inputs, output = args.paths
 
-    from pyspark.sql import SparkSession
-
-    builder = SparkSession.builder.appName("runcommand-lint audit").config("spark.ui.showConsoleProgress", "false")
-    if args.master:
-        builder = builder.master(args.master)
-    elif "SPARK_HOME" not in os.environ and "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
-        builder = builder.master("local[*]")
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("WARN")
     config = None
     if args.config:
-        with open(args.config, encoding="utf-8") as f:
-            config = (f.read(), os.path.abspath(args.config))
+        try:
+            with open(args.config, encoding="utf-8") as f:
+                config = (f.read(), os.path.abspath(args.config))
+        except OSError as e:
+            print(f"runcommand-lint: error: cannot read the configuration {args.config}: {e}", file=sys.stderr)
+            return 2
     split = lambda s: [c.strip() for c in s.split(",") if c.strip()]  # noqa: E731
     options = AuditOptions(
         config=config,
@@ -358,6 +362,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         print(f"runcommand-lint: error: invalid configuration: {e}", file=sys.stderr)
         return 2
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("runcommand-lint audit").config("spark.ui.showConsoleProgress", "false")
+    if args.master:
+        builder = builder.master(args.master)
+    elif "PYSPARK_GATEWAY_PORT" not in os.environ:
+        # Not under spark-submit (which gives the master): a local run on every core.
+        builder = builder.master("local[*]")
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
     try:
         findings, summary = audit(spark, inputs, options, args.partitions)
     except FileNotFoundError as e:
@@ -376,9 +390,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     width = max([len(r["code"]) for r in rows] + [4])
     for r in rows:
         print(f"{r['count']:>9}  {r['code']:<{width}}  {r['severity']}")
-    print(f"{sum(r['count'] for r in rows):>9}  findings", file=sys.stderr)
+    print(f"{sum(r['count'] for r in rows):>9}  findings in {output}", file=sys.stderr)
     spark.stop()
-    return 0
+    # As the CLI: 1 when an error was found.
+    return 1 if any(r["severity"] == "error" for r in rows) else 0
 
 
 if __name__ == "__main__":
