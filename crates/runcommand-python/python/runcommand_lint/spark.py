@@ -173,13 +173,23 @@ def _rows_schema() -> Any:
 
 
 def audit(
-    spark: Any, paths: Sequence[str], options: AuditOptions | None = None, partitions: int | None = None
+    spark: Any,
+    paths: Sequence[str],
+    options: AuditOptions | None = None,
+    partitions: int | None = None,
+    timings: dict[str, float] | None = None,
 ) -> tuple[Any, Any]:
     """Checks the request logs under ``paths`` on the cluster. Returns ``(findings, summary)``:
     ``findings`` has the columns ``path``, ``line``, ``seq`` (the finding's index among its
     line's), ``code``, ``severity`` and ``json`` (the JSON contract's object), ordered as the CLI
-    prints them; ``summary`` counts findings by ``code`` and ``severity``.
+    prints them; ``summary`` counts findings by ``code`` and ``severity``. ``partitions``: spread
+    the files over this many partitions (default: Spark's split of the listing). ``timings``:
+    when given, the first half runs at once and the seconds of each part are put there
+    (``check``: the executors' checks; ``cross``: the aggregations keyed by token and by name,
+    with their shuffles, and the collection of the conflicts), for benchmarks.
     """
+    import time
+
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
@@ -214,6 +224,10 @@ def audit(
                 yield ("u", path, line, row.path, kind, key, value, document, start, uline, ucol)
 
     tagged = files.rdd.mapPartitions(first_half).persist(StorageLevel.MEMORY_AND_DISK)
+    if timings is not None:
+        t = time.perf_counter()
+        tagged.count()
+        timings["check"] = time.perf_counter() - t
     first = spark.createDataFrame(
         tagged.filter(lambda t: t[0] == "f").map(lambda t: t[1:]), finding_schema
     )
@@ -221,7 +235,10 @@ def audit(
 
     # The lines with a conflict are few (a conflict is an error the API would give): they are
     # collected, and only their files are read again.
+    t = time.perf_counter()
     conflicts = _conflicts(uses, F).collect()
+    if timings is not None:
+        timings["cross"] = time.perf_counter() - t
     if conflicts:
         wanted: dict[str, list[Any]] = {}
         for c in conflicts:
