@@ -30,7 +30,7 @@ pub const MAX_FIRINGS: usize = 2_000_000;
 /// Longer `Frequency` values are not drawn (no valid expression comes near).
 const MAX_EXPRESSION_LEN: usize = 256;
 /// Requests listed per expression (the others are counted).
-pub const SAMPLES: usize = 8;
+pub const SAMPLES: usize = 3;
 /// Busiest minutes listed.
 pub const BUSIEST: usize = 10;
 
@@ -58,6 +58,8 @@ enum State {
         zone: Zone,
         zone_explicit: bool,
         meaning: String,
+        /// A `rate`: its minutes depend on when the task was created, unknown offline.
+        rate: bool,
     },
     /// Not a valid expression (the findings say why).
     Invalid,
@@ -101,10 +103,15 @@ impl Expr {
         )
     }
 
-    /// How many times it fires in minute `m` of the window.
+    /// How many times it fires in minute `m` of the window (a `rate` has no minute of its own:
+    /// none).
     fn fires_in(&self, m: u32) -> u32 {
         match &self.state {
-            State::Drawn { minutes, .. } => minutes
+            State::Drawn {
+                minutes,
+                rate: false,
+                ..
+            } => minutes
                 .binary_search_by_key(&m, |(k, _)| *k)
                 .ok()
                 .and_then(|i| minutes.get(i))
@@ -171,7 +178,8 @@ impl HeatMap {
     }
 }
 
-/// A busy minute: when, how many task starts and instance runs, and the expressions firing.
+/// A busy minute (of cron and at schedules): when, how many task starts and instance runs, and
+/// the expressions firing.
 #[derive(Debug)]
 pub struct Busy<'a> {
     pub at: DateTime<Utc>,
@@ -274,6 +282,13 @@ impl Calendar {
         }
     }
 
+    /// Counts a scheduled request whose `Frequency` the API rejects (an interval below a
+    /// minute, a cron expression that never fires): it never runs, so it is not drawn.
+    pub fn add_rejected(&mut self) {
+        self.scheduled += 1;
+        self.invalid += 1;
+    }
+
     /// Parses and expands an expression over the window, within the caps.
     fn expand(&mut self, expr: &str) -> State {
         let Ok(f) = runcommand_frequency::parse(expr) else {
@@ -316,6 +331,7 @@ impl Calendar {
             zone: f.zone(),
             zone_explicit: f.zone_is_explicit(),
             meaning: f.describe(),
+            rate: matches!(f, Frequency::Rate(_)),
         }
     }
 
@@ -341,13 +357,16 @@ impl Calendar {
     /// Builds what the page shows; `zone`: the second map's zone (default: [`Self::common_zone`]).
     pub fn view(&self, zone: Option<Zone>) -> View<'_> {
         let n = self.minutes as usize;
-        let (mut starts, mut runs, mut unknown) = (vec![0u64; n], vec![0u64; n], vec![0u64; n]);
+        let (mut starts, mut runs) = (vec![0u64; n], vec![0u64; n]);
+        let (mut pinned, mut pinned_runs, mut unknown) =
+            (vec![0u64; n], vec![0u64; n], vec![0u64; n]);
         let (mut drawn, mut truncated, mut implicit_zone) = (0, 0, 0);
         for e in &self.exprs {
             let State::Drawn {
                 minutes,
                 truncated: cut,
                 zone_explicit,
+                rate,
                 ..
             } = &e.state
             else {
@@ -360,11 +379,20 @@ impl Calendar {
             }
             for &(m, k) in minutes {
                 let k = u64::from(k);
-                if let (Some(s), Some(r), Some(u)) = (
-                    starts.get_mut(m as usize),
-                    runs.get_mut(m as usize),
-                    unknown.get_mut(m as usize),
-                ) {
+                if let (Some(s), Some(r)) = (starts.get_mut(m as usize), runs.get_mut(m as usize)) {
+                    *s += k * e.requests;
+                    *r += k * e.instances;
+                }
+                // The busiest minutes are those of cron and at schedules only: a rate's minutes
+                // depend on when its task was created (counting them from the window's start
+                // would line every rate up on the same minute).
+                if !*rate
+                    && let (Some(s), Some(r), Some(u)) = (
+                        pinned.get_mut(m as usize),
+                        pinned_runs.get_mut(m as usize),
+                        unknown.get_mut(m as usize),
+                    )
+                {
                     *s += k * e.requests;
                     *r += k * e.instances;
                     *u += k * e.unknown;
@@ -376,8 +404,8 @@ impl Calendar {
             .or_else(|| self.common_zone())
             .filter(|z| *z != Zone::Utc)
             .map(|z| self.heat_map(z, &starts));
-        let mut order: Vec<usize> = (0..n).filter(|&m| starts.get(m) > Some(&0)).collect();
-        order.sort_by(|&a, &b| starts.get(b).cmp(&starts.get(a)).then(a.cmp(&b)));
+        let mut order: Vec<usize> = (0..n).filter(|&m| pinned.get(m) > Some(&0)).collect();
+        order.sort_by(|&a, &b| pinned.get(b).cmp(&pinned.get(a)).then(a.cmp(&b)));
         let busiest = order
             .into_iter()
             .take(BUSIEST)
@@ -396,8 +424,8 @@ impl Calendar {
                 });
                 Busy {
                     at: self.start + TimeDelta::minutes(i64::from(mi)),
-                    starts: starts.get(m).copied().unwrap_or(0),
-                    runs: runs.get(m).copied().unwrap_or(0),
+                    starts: pinned.get(m).copied().unwrap_or(0),
+                    runs: pinned_runs.get(m).copied().unwrap_or(0),
                     unknown: unknown.get(m).copied().unwrap_or(0),
                     exprs,
                 }
@@ -554,9 +582,16 @@ mod tests {
         // never.
         assert_eq!(v.starts, 7 * 1440);
         assert_eq!(c.invalid, 1);
+        // The busiest minutes leave rates out (their minutes are not known offline).
+        assert_eq!(v.busiest.len(), 1);
         let b = &v.busiest[0];
         assert_eq!(b.at, at("2026-11-27T00:00:00Z"));
-        assert_eq!((b.starts, b.runs), (2, 6));
+        assert_eq!((b.starts, b.runs), (1, 5));
+        assert_eq!(
+            v.utc.rows[1].hours[0],
+            Some(61),
+            "the rate counts in the heat map"
+        );
         assert_eq!(c.exprs()[2].shown, "x", "a masked occurrence stays masked");
         // Shown in GMT+8:00 by default (the only zone named).
         assert_eq!(v.local.unwrap().zone.to_string(), "GMT+8:00");

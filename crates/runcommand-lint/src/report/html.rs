@@ -31,6 +31,8 @@ use super::{Options, Reporter, Totals};
 pub const MAX_OCCURRENCES: usize = 50;
 /// Files listed in the ranking.
 pub const TOP_FILES: usize = 25;
+/// Schedules listed per busy minute (each with its first [`calendar::SAMPLES`] requests).
+const FIRING_EXPRS: usize = 4;
 
 /// Escapes text for HTML content and double- or single-quoted attribute values.
 pub fn esc(s: &str) -> String {
@@ -155,6 +157,18 @@ impl Reporter for Html {
             }
         }
         for s in &r.schedules {
+            // The API rejects the request for its `Frequency`: it never runs.
+            let rejected = r.diagnostics.iter().any(|d| {
+                d.code == runcommand_catalog::code::INVALID_PARAM_FREQUENCY
+                    && d.severity == Severity::Error
+                    && d.document == s.document
+                    && d.span.start < s.span.end.max(s.span.start + 1)
+                    && s.span.start <= d.span.start
+            });
+            if rejected {
+                self.calendar.add_rejected();
+                continue;
+            }
             let line = r.position(s.span.start).line;
             calendar_add(&mut self.calendar, r, s, line);
         }
@@ -389,8 +403,10 @@ table.heat td{width:34px;height:26px;padding:0;text-align:center;border:0;border
 td.h0{background:#eef2f6;color:#7b8794}td.h1{background:#d3e4fd}td.h2{background:#8ab8f8}td.h3{background:#2f6fd6;color:#fff}td.h4{background:#0b2e6b;color:#fff}
 td.out{background:repeating-linear-gradient(45deg,#fff,#fff 3px,#eef2f6 3px,#eef2f6 6px)}
 .busiest{font-size:15px;margin:6px 0 12px}
-ul.reqs{margin:4px 0 0;padding-left:18px;color:var(--muted)}
-ul.exprs{margin:0;padding-left:18px}
+td.when{white-space:nowrap}
+div.reqs{color:var(--muted);font-size:13px;margin:2px 0 6px}
+ul.exprs{margin:0;padding-left:16px}
+ul.exprs small{color:var(--muted)}
 ul.notes{color:var(--muted);font-size:14px;padding-left:18px}
 footer{color:var(--muted);font-size:13px;text-align:center;padding:0 0 32px}
 "#;
@@ -533,7 +549,7 @@ impl Html {
         )?;
         s.push_str("<div id=\"filters\" hidden><label for=\"f-code\">Code</label><select id=\"f-code\"><option value=\"\">all codes</option>");
         for (code, _) in &rows {
-            write!(s, "<option>{}</option>", esc(code))?;
+            write!(s, "<option value=\"{c}\">{c}</option>", c = esc(code))?;
         }
         s.push_str("</select><label for=\"f-path\">Path contains</label><input id=\"f-path\" type=\"search\" placeholder=\"e.g. prod/\" autocomplete=\"off\"><span id=\"f-status\" aria-live=\"polite\"></span></div>");
         if rows.is_empty() {
@@ -647,12 +663,12 @@ impl Html {
                 plural(v.implicit_zone, "request has", "requests have")
             )?;
         }
-        s.push_str("<li><code>rate</code> schedules are counted from the start of the window (the service starts the first run about 5 minutes after the task is created).</li>");
+        s.push_str("<li><code>rate</code> schedules are counted from the start of the window in the heat maps (the service starts the first run about 5 minutes after the task is created) and left out of the busiest minutes.</li>");
         s.push_str("<li>Instance runs count the instance IDs given; requests that select instances by <code>ResourceTag</code> (or by a template expression) are counted as task starts only.</li>");
         if c.invalid > 0 {
             write!(
                 s,
-                "<li>{} an invalid <code>Frequency</code> (see the findings) and {} not drawn.</li>",
+                "<li>{} a <code>Frequency</code> the API rejects (see the findings: <code>InvalidParam.Frequency</code>) and {} not drawn: such a request never runs.</li>",
                 plural(c.invalid, "request has", "requests have"),
                 if c.invalid == 1 { "is" } else { "are" }
             )?;
@@ -686,7 +702,7 @@ impl Html {
     fn busiest(&self, s: &mut String, v: &calendar::View<'_>) -> std::fmt::Result {
         write!(
             s,
-            "<h3>Busiest minutes</h3><p class=\"lead\">The {} minutes with the most task starts, with the schedules and requests firing in them.</p>",
+            "<h3>Busiest minutes</h3><p class=\"lead\">The {} minutes with the most task starts of cron and <code>at</code> schedules, with the schedules and requests firing in them (a <code>rate</code> has no minute of its own: it counts from when its task was created).</p>",
             v.busiest.len()
         )?;
         if v.busiest.is_empty() {
@@ -705,13 +721,13 @@ impl Html {
         for b in &v.busiest {
             write!(
                 s,
-                "<tr><td><code>{}</code></td>",
+                "<tr><td class=\"when\"><code>{}</code></td>",
                 b.at.format("%a %Y-%m-%d %H:%M")
             )?;
             if let Some(z) = local {
                 write!(
                     s,
-                    "<td><code>{}</code></td>",
+                    "<td class=\"when\"><code>{}</code></td>",
                     z.localize(b.at).format("%a %H:%M")
                 )?;
             }
@@ -729,50 +745,54 @@ impl Html {
                 num(b.starts),
                 num(b.runs)
             )?;
-            for (e, k) in b.exprs.iter().take(8) {
+            for (e, k) in b.exprs.iter().take(FIRING_EXPRS) {
                 let times = if *k > 1 {
                     format!(" ×{k} in the minute")
                 } else {
                     String::new()
                 };
                 let zone_note = if e.zone_implicit() {
-                    " <small>(instance's zone, drawn as UTC)</small>"
+                    "; the instance's zone, drawn as UTC"
                 } else {
                     ""
                 };
-                let meaning = e
-                    .meaning()
-                    .map_or(String::new(), |m| format!(" <small>({})</small>", esc(m)));
+                let meaning = e.meaning().map_or(String::new(), |m| {
+                    format!(" <small>{}{zone_note}</small>", esc(m))
+                });
                 write!(
                     s,
-                    "<li><code>{}</code>{meaning}{times}{zone_note}: {}<ul class=\"reqs\">",
+                    "<li><code>{}</code>{meaning}{times} · {}<div class=\"reqs\">",
                     esc(&e.shown),
                     plural(e.requests, "request", "requests")
                 )?;
-                for smp in &e.samples {
-                    let targets = match (smp.instances, smp.by_tag) {
-                        (Some(n), _) => plural(n as u64, "instance", "instances"),
-                        (None, true) => "instances by tag".to_owned(),
-                        (None, false) => "instances not known".to_owned(),
-                    };
-                    write!(
-                        s,
-                        "<li><code>{}:{}</code> ({targets})</li>",
-                        esc(&smp.path),
-                        smp.line
-                    )?;
-                }
-                let more = e.requests.saturating_sub(e.samples.len() as u64);
+                let listed: Vec<String> = e
+                    .samples
+                    .iter()
+                    .map(|smp| {
+                        let targets = match (smp.instances, smp.by_tag) {
+                            (Some(n), _) => plural(n as u64, "instance", "instances"),
+                            (None, true) => "by tag".to_owned(),
+                            (None, false) => "instances not known".to_owned(),
+                        };
+                        format!("<code>{}:{}</code> ({targets})", esc(&smp.path), smp.line)
+                    })
+                    .collect();
+                s.push_str(&listed.join(", "));
+                let more = e.requests.saturating_sub(listed.len() as u64);
                 if more > 0 {
-                    write!(s, "<li>and {} more</li>", num(more))?;
+                    write!(s, " and {} more", num(more))?;
                 }
-                s.push_str("</ul></li>");
+                s.push_str("</div></li>");
             }
-            if b.exprs.len() > 8 {
+            if b.exprs.len() > FIRING_EXPRS {
                 write!(
                     s,
-                    "<li>and {} more schedules</li>",
-                    num((b.exprs.len() - 8) as u64)
+                    "<li>and {} more</li>",
+                    plural(
+                        (b.exprs.len() - FIRING_EXPRS) as u64,
+                        "schedule",
+                        "schedules"
+                    )
                 )?;
             }
             s.push_str("</ul></td></tr>");
@@ -783,7 +803,7 @@ impl Html {
 }
 
 /// One heat map: a row per date of the map's zone, a cell per hour (hatched outside the window),
-/// shaded by task starts (square-root scale, so a few busy hours do not wash out the rest).
+/// shaded in four steps of the busiest hour's task starts.
 fn heat_map(s: &mut String, m: &HeatMap, id: &str) -> std::fmt::Result {
     let zone = m.zone.to_string();
     write!(
@@ -829,7 +849,7 @@ fn heat_map(s: &mut String, m: &HeatMap, id: &str) -> std::fmt::Result {
                     let level = if *n == 0 {
                         0
                     } else {
-                        1 + ((*n as f64 / max).sqrt() * 3.999) as u8
+                        1 + (*n as f64 / max * 3.999) as u8
                     };
                     write!(
                         s,
@@ -966,8 +986,17 @@ mod tests {
     #[test]
     fn the_calendar_draws_the_schedules_in_utc_and_the_chosen_zone() {
         let a = "RegionId: cn-hangzhou\nType: RunShellScript\nCommandContent: echo\nTimeout: 30\nRepeatMode: Period\nFrequency: 0 30 2 * * ? Asia/Shanghai\nInstanceId: [i-bp185dy2o3o6neg1234, i-bp185dy2o3o6neg5678]\n";
-        let reports = vec![check("a.yaml", a), check("b.yaml", a)];
+        // A rate under a minute: the API rejects the request, which never runs.
+        let rejected = a.replace("0 30 2 * * ? Asia/Shanghai", "rate(30s)");
+        let reports = vec![
+            check("a.yaml", a),
+            check("b.yaml", a),
+            check("c.yaml", &rejected),
+        ];
         let page = render(&reports, Some("Asia/Tokyo"));
+        assert!(page.contains("<span class=\"n\" id=\"cal-scheduled\">3</span>"));
+        assert!(page.contains("1 request has a <code>Frequency</code> the API rejects"));
+        assert!(!page.contains("rate(30s)</code> <small>"));
         // 18:30 UTC is 03:30 in Tokyo.
         assert!(page.contains("id=\"busiest-utc\">Busiest hour: <strong>Thu 2026-11-26 18:00–19:00</strong> (UTC), 2 task starts."), "{page}");
         assert!(page.contains("id=\"busiest-local\">Busiest hour: <strong>Fri 2026-11-27 03:00–04:00</strong> (Asia/Tokyo)"), "{page}");
@@ -979,7 +1008,7 @@ mod tests {
         );
         assert!(
             page.contains(
-                "<td><code>Thu 2026-11-26 18:30</code></td><td><code>Fri 03:30</code></td>"
+                "<td class=\"when\"><code>Thu 2026-11-26 18:30</code></td><td class=\"when\"><code>Fri 03:30</code></td>"
             )
         );
     }
