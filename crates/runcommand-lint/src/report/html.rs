@@ -505,9 +505,9 @@ impl Html {
                 )?;
             }
         }
-        write!(
+        writeln!(
             s,
-            "</div><p class=\"legend\"><span><i class=\"dot bg-error\"></i>errors {}</span><span><i class=\"dot bg-warning\"></i>warnings {}</span><span><i class=\"dot bg-info\"></i>infos {}</span></p></section>\n",
+            "</div><p class=\"legend\"><span><i class=\"dot bg-error\"></i>errors {}</span><span><i class=\"dot bg-warning\"></i>warnings {}</span><span><i class=\"dot bg-info\"></i>infos {}</span></p></section>",
             num(e as u64),
             num(w as u64),
             num(i as u64)
