@@ -45,6 +45,16 @@ impl fmt::Display for Zone {
     }
 }
 
+impl FromStr for Zone {
+    type Err = String;
+
+    /// A zone written as in an expression (`Asia/Shanghai`, `GMT+8:00`, `UTC`), e.g. given on a
+    /// command line; the error is the message the expression would get.
+    fn from_str(text: &str) -> Result<Zone, String> {
+        parse_zone(text, 0).map(|z| z.zone).map_err(|e| e.message)
+    }
+}
+
 impl Zone {
     /// The wall clock of `t` in this zone, for display.
     pub fn localize(&self, t: DateTime<Utc>) -> DateTime<FixedOffset> {

@@ -8,6 +8,7 @@ mod fixes;
 mod progress;
 mod report;
 mod schedule;
+mod sink;
 mod walk;
 
 use std::path::PathBuf;
@@ -84,6 +85,22 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, visible_alias = "output-format", value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
+    /// Write the output to this file instead of standard output (any format): written beside
+    /// it under a temporary name and renamed over it at the end, so a reader never sees half a
+    /// report.
+    #[arg(long, short, value_name = "PATH")]
+    output: Option<PathBuf>,
+    /// The time taken as "now" (RFC 3339, e.g. 2026-11-28T00:00:00Z): for schedules in the past
+    /// and the start of the HTML report's calendar, for reproducible reports [default: the clock].
+    #[arg(long, value_name = "TIMESTAMP", value_parser = schedule::parse_from)]
+    now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Days of firings the HTML report's schedule calendar shows, from "now" (1 to 31).
+    #[arg(long, value_name = "N", default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=31))]
+    calendar_days: u16,
+    /// The time zone of the HTML report's second calendar, besides UTC (an IANA name such as
+    /// Asia/Shanghai, GMT+8:00, UTC) [default: the zone most schedules name].
+    #[arg(long, value_name = "ZONE", value_parser = parse_zone)]
+    calendar_zone: Option<runcommand_frequency::Zone>,
     /// Report only these codes or code prefixes (as the configuration's `select`, applied after it).
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
     select: Vec<String>,
@@ -204,6 +221,14 @@ enum OutputFormat {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One self-contained HTML page: summary, findings by code with snippets, the files with
+    /// the most errors, and the fleet's schedule calendar (use with --output).
+    Html,
+}
+
+/// A zone given on the command line, read as in a Frequency expression.
+fn parse_zone(s: &str) -> Result<runcommand_frequency::Zone, String> {
+    s.parse()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -39,7 +39,8 @@ enum Format {
     Json,
 }
 
-fn parse_from(s: &str) -> Result<DateTime<Utc>, String> {
+/// An RFC 3339 timestamp given on the command line, in UTC.
+pub fn parse_from(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("not an RFC 3339 timestamp ({e}), e.g. 2026-11-28T00:00:00Z"))

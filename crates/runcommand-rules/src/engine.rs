@@ -73,6 +73,9 @@ pub struct Context<'a> {
     /// Where the ShellCheck rule leaves the scripts of a check for
     /// [`Engine::resolve_scripts`]; `None`: it runs ShellCheck itself, one script at a time.
     pub(crate) scripts: Option<&'a std::cell::RefCell<Vec<crate::rules::ScriptJob>>>,
+    /// Where the requests' schedule facts go when the engine collects them
+    /// ([`Engine::collecting_schedules`]); `None`: not collected.
+    pub(crate) schedules: Option<&'a std::cell::RefCell<Vec<crate::ScheduleFact>>>,
 }
 
 impl Context<'_> {
@@ -83,6 +86,7 @@ impl Context<'_> {
             extra_regions: &[],
             shellcheck: None,
             scripts: None,
+            schedules: None,
         }
     }
 }
@@ -142,12 +146,28 @@ static NO_SHELLCHECK_TABLE: ShellCheckConfig = ShellCheckConfig::DEFAULT;
 #[derive(Clone, Debug, Default)]
 pub struct Engine {
     settings: Settings,
+    /// Whether reports carry their schedule facts ([`Engine::collecting_schedules`]). Not a
+    /// field of [`Settings`], which front ends build as struct literals: only a report that
+    /// draws schedules asks for it.
+    schedules: bool,
 }
 
 impl Engine {
     /// An engine with these settings.
     pub fn new(settings: Settings) -> Engine {
-        Engine { settings }
+        Engine {
+            settings,
+            schedules: false,
+        }
+    }
+
+    /// The same engine, whose reports carry the schedule facts of their requests
+    /// ([`FileReport::schedules`]) when `on`: what a report drawing the fleet's schedules needs,
+    /// which the other reports do not pay for.
+    #[must_use]
+    pub fn collecting_schedules(mut self, on: bool) -> Engine {
+        self.schedules = on;
+        self
     }
 
     /// Its settings.
@@ -168,6 +188,7 @@ impl Engine {
                 .filter(|_| table.mode != ShellCheckMode::Off)
                 .map(|sc| (sc, table)),
             scripts: None,
+            schedules: None,
         }
     }
 
@@ -250,12 +271,25 @@ impl Engine {
     /// completes it.
     pub fn check_source(&self, source: Source<'_>, config: Option<&Config>) -> FileReport {
         let scripts = std::cell::RefCell::new(Vec::new());
+        let schedules = std::cell::RefCell::new(Vec::new());
         let mut ctx = self.context(config);
         if ctx.shellcheck.is_some() {
             ctx.scripts = Some(&scripts);
         }
+        if self.schedules {
+            ctx.schedules = Some(&schedules);
+        }
         let mut report = self.check_source_in(source, &ctx);
         report.scripts = scripts.into_inner();
+        let mut schedules = schedules.into_inner();
+        // A log line's facts were collected before the report was placed at its line.
+        if report.line_offset > 0 {
+            let before = report.line_offset as usize;
+            for s in &mut schedules {
+                s.document = s.document.saturating_add(before);
+            }
+        }
+        report.schedules = schedules;
         report
     }
 

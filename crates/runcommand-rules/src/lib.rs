@@ -30,6 +30,7 @@ pub mod request;
 pub mod ros;
 pub mod rules;
 mod saved_command;
+pub mod schedules;
 mod suggest;
 pub mod suppression;
 
@@ -44,6 +45,7 @@ pub use distributed::{Conflict, CrossKind, CrossUse};
 pub use engine::{Context, Engine, Settings, Source};
 pub use idempotency::TokenUse;
 pub use saved_command::SavedUse;
+pub use schedules::ScheduleFact;
 pub use suggest::did_you_mean;
 
 /// The findings for one file.
@@ -76,6 +78,9 @@ pub struct FileReport {
     pub suppressions: Vec<suppression::Suppression>,
     /// Scripts awaiting ShellCheck ([`Engine::resolve_scripts`] empties this).
     pub scripts: Vec<rules::ScriptJob>,
+    /// The scheduled requests, in order, when the engine collects them
+    /// ([`Engine::collecting_schedules`]); empty otherwise.
+    pub schedules: Vec<ScheduleFact>,
 }
 
 impl FileReport {
@@ -94,6 +99,7 @@ impl FileReport {
             line_offset: 0,
             suppressions: Vec::new(),
             scripts: Vec::new(),
+            schedules: Vec::new(),
         }
     }
 
@@ -119,6 +125,9 @@ impl FileReport {
         }
         for u in &mut self.saved_commands {
             u.document = u.document.saturating_add(before);
+        }
+        for s in &mut self.schedules {
+            s.document = s.document.saturating_add(before);
         }
     }
 
@@ -303,6 +312,7 @@ pub(crate) fn check_loaded(
         line_offset: 0,
         suppressions,
         scripts: Vec::new(),
+        schedules: Vec::new(),
     }
 }
 
@@ -489,6 +499,9 @@ fn check_request_indexed(
 pub(crate) fn run_rules(req: &request::Request<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for rule in rules::RULES {
         (rule.check)(req, ctx, out);
+    }
+    if let Some(into) = ctx.schedules {
+        schedules::collect(req, into);
     }
 }
 

@@ -15,7 +15,7 @@ pub(super) struct Emitter<'a> {
     pub(super) index: CrossIndex,
     pub(super) totals: Totals,
     pub(super) progress: Progress,
-    pub(super) out: std::io::Stdout,
+    pub(super) out: crate::sink::Sink,
     pub(super) buf: Vec<u8>,
     pub(super) last_file: Option<usize>,
     pub(super) last_error_file: Option<usize>,

@@ -90,6 +90,7 @@ fn find_shellcheck(
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
+    let now = args.now.unwrap_or_else(chrono::Utc::now);
     let configs = match Configs::new(args.config.as_deref(), args.no_config) {
         Ok(c) => Mutex::new(c),
         Err(e) => return config_failed(&e),
@@ -110,9 +111,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         // One time for the whole run: every file sees the same "now".
-        now: Some(chrono::Utc::now()),
+        now: Some(now),
         shellcheck,
-    });
+    })
+    // Only the HTML report draws schedules: the other formats do not collect them.
+    .collecting_schedules(args.format == OutputFormat::Html);
     let max = engine.settings().max_file_size;
     for list in [&args.select, &args.ignore] {
         if let Err(why) = runcommand_config::check_codes(list) {
@@ -147,11 +150,18 @@ pub fn run(args: CheckArgs) -> ExitCode {
         .sum();
     let reads_stdin = planned.iter().any(|p| matches!(p.source, Planned0::Stdin));
 
-    let stdout = std::io::stdout();
+    let sink = match crate::sink::Sink::open(args.output.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            let path = args.output.as_deref().unwrap_or(Path::new("-")).display();
+            eprintln!("runcommand-lint: error: cannot write {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => sink.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let fixing = (args.fix || args.diff).then_some(Fixing {
         write: args.fix,
@@ -162,12 +172,21 @@ pub fn run(args: CheckArgs) -> ExitCode {
         engine: &engine,
         fixing,
         fixes: crate::fixes::Tally::default(),
-        reporter: report::new(args.format, color),
+        reporter: report::new(
+            args.format,
+            &report::Options {
+                color,
+                now,
+                calendar_days: args.calendar_days,
+                calendar_zone: args.calendar_zone,
+                paths: args.paths.clone(),
+            },
+        ),
         // About one token per request file at most; a request log grows the map as it goes.
         index: CrossIndex::with_capacity(file_sources.min(1 << 20)),
         totals: Totals::default(),
         progress: Progress::new(show_progress, (!reads_stdin).then_some(total_bytes)),
-        out: stdout,
+        out: sink,
         buf: Vec::with_capacity(1 << 16),
         last_file: None,
         last_error_file: None,
@@ -292,6 +311,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         out.write_all(buf)?;
         out.flush()
     });
+    let written = written.and_then(|()| emitter.out.commit());
     if let Err(e) = &written
         && let Some(status) = crate::output_failed(e)
     {

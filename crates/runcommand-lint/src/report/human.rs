@@ -78,7 +78,7 @@ fn printable(s: &str) -> String {
 /// redacted range replaced by `*`, one for one, so columns stay where they were. The line's
 /// indentation is kept: in YAML it is never part of a value (a secret spanning lines, such as a
 /// private key in a block scalar, covers the indentation of its inner lines).
-fn redact(
+pub(super) fn redact(
     text: &str,
     offset: usize,
     redactions: &[std::ops::Range<usize>],
@@ -179,14 +179,16 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// The width of the line-number gutter for a diagnostic's snippet.
-fn gutter(r: &FileReport, d: &Diagnostic) -> usize {
+pub(super) fn gutter(r: &FileReport, d: &Diagnostic) -> usize {
     // The widest line number shown (with the report's line offset).
     let first = r.position(d.span.start).line as usize;
     let last = (r.position(d.span.end).line as usize).min(first + 2);
     last.to_string().len()
 }
 
-fn snippet(
+/// Writes the source lines of a finding (at most 3), credentials masked ([`redact`]), with
+/// carets under the finding.
+pub(super) fn snippet(
     out: &mut impl Write,
     r: &FileReport,
     d: &Diagnostic,

@@ -11,8 +11,10 @@ use runcommand_rules::{Diagnostic, FileReport, Severity};
 
 use crate::OutputFormat;
 
+mod calendar;
 mod concise;
 mod github;
+mod html;
 mod human;
 mod json;
 mod json_lines;
@@ -39,10 +41,25 @@ pub trait Reporter {
     }
 }
 
+/// What the reporters are told besides the findings.
+pub struct Options {
+    /// Colour (human format).
+    pub color: bool,
+    /// The run's "now": the start of the HTML report's calendar.
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// Days the calendar shows.
+    pub calendar_days: u16,
+    /// The calendar's second zone, if chosen.
+    pub calendar_zone: Option<runcommand_frequency::Zone>,
+    /// The paths given on the command line (the HTML report's title says what was checked).
+    pub paths: Vec<String>,
+}
+
 /// The reporter of a format.
-pub fn new(format: OutputFormat, color: bool) -> Box<dyn Reporter + Send> {
+pub fn new(format: OutputFormat, options: &Options) -> Box<dyn Reporter + Send> {
     match format {
-        OutputFormat::Human => Box::new(human::Human::new(color)),
+        OutputFormat::Human => Box::new(human::Human::new(options.color)),
+        OutputFormat::Html => Box::new(html::Html::new(options)),
         OutputFormat::Json => Box::new(json::Json::new()),
         OutputFormat::JsonLines => Box::new(json_lines::JsonLines),
         OutputFormat::Concise => Box::new(concise::Concise),
