@@ -228,10 +228,13 @@ def audit(
         t = time.perf_counter()
         tagged.count()
         timings["check"] = time.perf_counter() - t
+    # The rows come from the engine with the schema's types: no per-row verification.
     first = spark.createDataFrame(
-        tagged.filter(lambda t: t[0] == "f").map(lambda t: t[1:]), finding_schema
+        tagged.filter(lambda t: t[0] == "f").map(lambda t: t[1:]), finding_schema, verifySchema=False
     )
-    uses = spark.createDataFrame(tagged.filter(lambda t: t[0] == "u").map(lambda t: t[1:]), use_schema)
+    uses = spark.createDataFrame(
+        tagged.filter(lambda t: t[0] == "u").map(lambda t: t[1:]), use_schema, verifySchema=False
+    )
 
     # The lines with a conflict are few (a conflict is an error the API would give): they are
     # collected, and only their files are read again.
@@ -260,14 +263,17 @@ def audit(
                     yield (shown[0], *found)
 
         reread = spark.read.format("binaryFile").load(sorted(wanted)).select("path", "content")
-        again = spark.createDataFrame(reread.rdd.mapPartitions(second_half), finding_schema)
+        again = spark.createDataFrame(reread.rdd.mapPartitions(second_half), finding_schema, verifySchema=False)
         lines = spark.createDataFrame(
             sorted({(c.path, c.line) for c in conflicts}), "path STRING, line BIGINT"
         )
         findings = first.join(F.broadcast(lines), ["path", "line"], "left_anti").unionByName(again)
     else:
         findings = first
-    findings = findings.orderBy("path", "line", "seq")
+    # Kept once computed: the sort reads it twice (its range sample, then the sort itself), and
+    # the output and the summary both read the sorted result.
+    findings = findings.persist(StorageLevel.MEMORY_AND_DISK)
+    findings = findings.orderBy("path", "line", "seq").persist(StorageLevel.MEMORY_AND_DISK)
     summary = findings.groupBy("code", "severity").count().orderBy(F.desc("count"), "code")
     return findings, summary
 
