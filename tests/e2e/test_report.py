@@ -36,6 +36,13 @@ NOW = "2026-11-26T10:17:42Z"
 MAX_OCCURRENCES = 50
 
 
+@pytest.fixture(autouse=True, scope="module")
+def out_dir() -> Path:
+    """Where reports and screenshots go: made first (a fresh clone has no target/e2e)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    return OUT
+
+
 def lint(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
         [BIN, "check", "--no-progress", "--no-shellcheck", "--now", NOW, *args],
