@@ -3,6 +3,7 @@
 
     python3 bench/gen_corpus.py OUTDIR [--seed N] [--files N] [--lines N]
     python3 bench/gen_corpus.py OUTDIR --trail RECORDS [--trail-files N]   (an audit trail only)
+    python3 bench/gen_corpus.py OUTDIR --mix scripts|oos [--files N]       (another mix of files only)
 
 writes
   OUTDIR/files/<team>-<env>/<purpose>-<nnnnn>.{yaml,json}
@@ -517,6 +518,166 @@ def write_lines(outdir, seed, count):
     return stats
 
 
+# Placeholder names of the script-heavy mix (custom parameters of long scripts).
+SCRIPT_PARAMS = ["app", "env", "version", "port", "region", "bucket", "user", "group", "service",
+                 "release", "retention", "threads", "cache_dir", "log_dir", "config", "cluster",
+                 "zone", "shard", "replica", "db_host", "db_port", "queue", "topic", "mode",
+                 "timeout_s", "feature", "tier", "owner", "ticket", "window", "limit", "batch",
+                 "tag", "image", "registry", "namespace", "pool", "quota", "ratio", "path"]
+SCRIPT_VERBS = ["echo \"{a} {{{{{p}}}}}\"", "export {P}=\"{{{{{p}}}}}\"", "mkdir -p /opt/{a}/{{{{{p}}}}}",
+                "test -n \"{{{{{p}}}}}\" || exit 3", "grep -q \"{{{{{p}}}}}\" /etc/{a}.conf || true",
+                "printf '%s\\n' \"{{{{{p}}}}}\" >> /var/log/{a}/run.log",
+                "sed -i \"s/^{p}=.*/{p}={{{{{p}}}}}/\" /etc/{a}/app.env",
+                "curl -fsS \"http://127.0.0.1:8080/{a}?{p}={{{{{p}}}}}\" > /dev/null"]
+
+
+def write_script_files(outdir, seed, count):
+    """The script-heavy mix: `count` requests, one per file, half YAML and half JSON, each with a
+    1-4 KB shell script of 20-40 lines, each line using one of 20-40 custom parameters
+    (`{{name}}`, EnableParameter true, every value given); a tenth with Base64 content; rate and
+    cron schedules on a fifth. About a tenth carry a planted problem (a parameter with no value, a
+    bad Frequency, an unknown parameter)."""
+    rng = random.Random(seed + 3)
+    gen = Gen(rng, "d0f4")
+    root = os.path.join(outdir, "files")
+    shutil.rmtree(root, ignore_errors=True)
+    stats = {"yaml": 0, "json": 0, "base64": 0, "bytes": 0, "script_bytes": 0}
+    for d in range(100):
+        os.makedirs(os.path.join(root, "batch-%02d" % d), exist_ok=True)
+    for i in range(count):
+        region = rng.choice(gen.region_names)
+        app = rng.choice(APPS)
+        names = rng.sample(SCRIPT_PARAMS, rng.randint(20, 40))
+        lines = ["#!/bin/bash", "set -euo pipefail"]
+        while len("\n".join(lines)) < rng.randint(1024, 4096) or len(lines) < len(names) + 2:
+            p = names[(len(lines) - 2) % len(names)]
+            lines.append(rng.choice(SCRIPT_VERBS).format(a=app, p=p, P=p.upper()))
+        script = "\n".join(lines) + "\n"
+        stats["script_bytes"] += len(script)
+        req = {"RegionId": region, "Name": "%s-%05d" % (app, i), "Type": "RunShellScript"}
+        if rng.random() < 0.1:
+            req["CommandContent"] = base64.b64encode(script.encode()).decode()
+            req["ContentEncoding"] = "Base64"
+            stats["base64"] += 1
+        else:
+            req["CommandContent"] = script
+        req["Timeout"] = rng.choice([120, 300, 600, 1800])
+        req["EnableParameter"] = True
+        req["Parameters"] = {n: "%s-%d" % (n, rng.randint(1, 999)) for n in names}
+        if rng.random() < 0.2:
+            req["RepeatMode"] = "Period"
+            req["Frequency"] = rng.choice(["rate(15m)", "rate(1h)", "rate(6h)", "0 0 2 * * ?",
+                                           "0 30 */4 * * ? Asia/Shanghai"])
+        req["InstanceId"] = rng.sample(gen.fleet[region], rng.choice([1, 2, 4, 8]))
+        if rng.random() < 0.1:
+            kind = rng.choice(["missing", "frequency", "unknown"])
+            if kind == "missing":
+                del req["Parameters"][names[0]]
+            elif kind == "frequency":
+                req["RepeatMode"], req["Frequency"] = "Period", "rate(30s)"
+            else:
+                req["Timeouts"] = req.pop("Timeout")
+        name = "batch-%02d/%s-%05d" % (i % 100, app, i)
+        if i % 2 == 0:
+            text = to_yaml(req, rng, None)
+            name += ".yaml"
+            stats["yaml"] += 1
+        else:
+            text = json.dumps(req, indent=2, ensure_ascii=False) + "\n"
+            name += ".json"
+            stats["json"] += 1
+        data = text.encode("utf-8")
+        stats["bytes"] += len(data)
+        with open(os.path.join(root, name), "wb") as f:
+            f.write(data)
+    return stats
+
+
+def write_oos_files(outdir, seed, count):
+    """The OOS-template mix: `count` OOS templates (FormatVersion OOS-2019-06-01), 70 % YAML, each
+    with 2-6 tasks of which most are ACS::ECS::RunCommand steps taking their values from template
+    parameters, built-ins (`{{ ACS::RegionId }}`) and loop items; a tenth with a planted problem
+    (an unknown property, a bad commandType, a parameter used and never declared)."""
+    rng = random.Random(seed + 4)
+    gen = Gen(rng, "e0f5")
+    root = os.path.join(outdir, "files")
+    shutil.rmtree(root, ignore_errors=True)
+    stats = {"yaml": 0, "json": 0, "steps": 0, "bytes": 0}
+    for d in range(50):
+        os.makedirs(os.path.join(root, "templates-%02d" % d), exist_ok=True)
+    for i in range(count):
+        params = {"targets": {"Type": "List", "Description": "the instances"},
+                  "service": {"Type": "String", "Default": rng.choice(SERVICES)},
+                  "timeout": {"Type": "Number", "Default": rng.choice([60, 300, 600])},
+                  "workdir": {"Type": "String", "Default": "/opt/" + rng.choice(APPS)}}
+        tasks = []
+        for k in range(rng.randint(2, 6)):
+            if rng.random() < 0.2:
+                tasks.append({"Name": "wait%d" % k, "Action": "ACS::Sleep", "Properties": {"Duration": "PT1M"}})
+                continue
+            stats["steps"] += 1
+            script = gen.script("RunShellScript", ("service",) if rng.random() < 0.5 else ())
+            script = script.replace("{{service}}", "{{ service }}")
+            props = {"regionId": "{{ ACS::RegionId }}", "commandType": "RunShellScript",
+                     "commandContent": script.replace("\n", "\ncd {{ workdir }}\n", 1),
+                     "instanceId": "{{ ACS::TaskLoopItem }}", "timeout": "{{ timeout }}"}
+            if rng.random() < 0.1:
+                kind = rng.choice(["unknown", "type", "undeclared"])
+                if kind == "unknown":
+                    props["timeOut"] = props.pop("timeout")
+                elif kind == "type":
+                    props["commandType"] = "RunShell"
+                else:
+                    props["commandContent"] += "echo {{ undeclared_param }}\n"
+            tasks.append({"Name": "step%d" % k, "Action": "ACS::ECS::RunCommand",
+                          "Loop": {"Items": "{{ targets }}", "Concurrency": rng.choice([1, 5, 10])},
+                          "Properties": props,
+                          "Outputs": {"out%d" % k: {"Type": "String", "ValueSelector": "invocationOutput"}}})
+        tmpl = {"FormatVersion": "OOS-2019-06-01", "Description": "maintenance %d" % i,
+                "Parameters": params, "Tasks": tasks}
+        name = "templates-%02d/maintenance-%05d" % (i % 50, i)
+        if rng.random() < 0.7:
+            import io
+            buf = io.StringIO()
+            _yaml_node(tmpl, 0, buf)
+            text = buf.getvalue()
+            name += ".yaml"
+            stats["yaml"] += 1
+        else:
+            text = json.dumps(tmpl, indent=2, ensure_ascii=False) + "\n"
+            name += ".json"
+            stats["json"] += 1
+        data = text.encode("utf-8")
+        stats["bytes"] += len(data)
+        with open(os.path.join(root, name), "wb") as f:
+            f.write(data)
+    return stats
+
+
+def _yaml_node(v, indent, out):
+    """A small block-style YAML writer for the OOS mix (mappings, lists, scalars, literal
+    blocks)."""
+    pad = " " * indent
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if isinstance(x, (dict, list)) and x:
+                out.write("%s%s:\n" % (pad, k))
+                _yaml_node(x, indent + 2, out)
+            elif isinstance(x, str) and "\n" in x:
+                out.write("%s%s: |\n" % (pad, k))
+                for line in x.rstrip("\n").split("\n"):
+                    out.write("%s  %s\n" % (pad, line) if line else "\n")
+            else:
+                out.write("%s%s: %s\n" % (pad, k, y_scalar(x)))
+    else:
+        for x in v:
+            if isinstance(x, dict):
+                out.write("%s-\n" % pad)
+                _yaml_node(x, indent + 2, out)
+            else:
+                out.write("%s- %s\n" % (pad, y_scalar(x)))
+
+
 OTHER_APIS = [
     ("DescribeInstances", {"RegionId": "{region}", "PageSize": "50", "PageNumber": "1"}),
     ("DescribeInvocations", {"RegionId": "{region}", "InvokeStatus": "Running"}),
@@ -629,7 +790,18 @@ def main():
     ap.add_argument("--trail", type=int, metavar="RECORDS",
                     help="write only an audit trail of this many records (trail/), nothing else")
     ap.add_argument("--trail-files", type=int, default=40, help="files of the audit trail")
+    ap.add_argument("--mix", choices=["scripts", "oos"],
+                    help="write only files/ of another mix: script-heavy requests, or OOS templates")
     args = ap.parse_args()
+    if args.mix is not None:
+        os.makedirs(args.outdir, exist_ok=True)
+        t = time.monotonic()
+        write = write_script_files if args.mix == "scripts" else write_oos_files
+        st = write(args.outdir, args.seed, args.files)
+        print("files/ (%s mix): %d files, %s (%.1f s)"
+              % (args.mix, args.files, ", ".join("%s %d" % kv for kv in st.items()), time.monotonic() - t),
+              file=sys.stderr)
+        return
     if args.trail is not None:
         os.makedirs(args.outdir, exist_ok=True)
         t = time.monotonic()
