@@ -533,8 +533,9 @@ SCRIPT_VERBS = ["echo \"{a} {{{{{p}}}}}\"", "export {P}=\"{{{{{p}}}}}\"", "mkdir
 
 def write_script_files(outdir, seed, count):
     """The script-heavy mix: `count` requests, one per file, half YAML and half JSON, each with a
-    1-4 KB shell script of 20-40 lines, each line using one of 20-40 custom parameters
-    (`{{name}}`, EnableParameter true, every value given); a tenth with Base64 content; rate and
+    1-4 KB shell script holding 20-40 placeholders of 4-10 custom parameters (`{{name}}`,
+    EnableParameter true, every value given: within the documented limits); a tenth with Base64
+    content; rate and
     cron schedules on a fifth. About a tenth carry a planted problem (a parameter with no value, a
     bad Frequency, an unknown parameter)."""
     rng = random.Random(seed + 3)
@@ -547,11 +548,20 @@ def write_script_files(outdir, seed, count):
     for i in range(count):
         region = rng.choice(gen.region_names)
         app = rng.choice(APPS)
-        names = rng.sample(SCRIPT_PARAMS, rng.randint(20, 40))
+        # Within the documented limits: at most 10 Parameters pairs, so 4-10 distinct names,
+        # used 20-40 times; plain lines fill the script to its size.
+        names = rng.sample(SCRIPT_PARAMS, rng.randint(4, 10))
+        uses = rng.randint(20, 40)
+        size = rng.randint(1024, 4096)
         lines = ["#!/bin/bash", "set -euo pipefail"]
-        while len("\n".join(lines)) < rng.randint(1024, 4096) or len(lines) < len(names) + 2:
-            p = names[(len(lines) - 2) % len(names)]
+        for k in range(uses):
+            p = names[k % len(names)]
             lines.append(rng.choice(SCRIPT_VERBS).format(a=app, p=p, P=p.upper()))
+        length = sum(len(x) + 1 for x in lines)
+        while length < size:
+            line = gen.fill(rng.choice(SHELL_LINES))
+            lines.insert(rng.randint(2, len(lines)), line)
+            length += len(line) + 1
         script = "\n".join(lines) + "\n"
         stats["script_bytes"] += len(script)
         req = {"RegionId": region, "Name": "%s-%05d" % (app, i), "Type": "RunShellScript"}

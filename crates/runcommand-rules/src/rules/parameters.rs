@@ -98,11 +98,14 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // The names used in the script, when the keys are to be matched against them.
     let used: Option<HashSet<String>> = if enabled {
         placeholders(req).map(|(_, scan)| {
-            scan.placeholders
+            // A name is used many times: each distinct spelling is keyed once.
+            let spellings: std::collections::BTreeSet<&str> = scan
+                .placeholders
                 .iter()
                 .filter_map(|p| p.custom_name())
-                .map(|(n, _)| name_key(n))
-                .collect()
+                .map(|(n, _)| n)
+                .collect();
+            spellings.into_iter().map(name_key).collect()
         })
     } else {
         None

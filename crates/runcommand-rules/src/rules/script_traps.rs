@@ -148,6 +148,13 @@ fn header(text: &str, start: usize) -> Option<usize> {
 
 /// The first mark of a script meant for another type: (its range, what it is, the type it means).
 fn mismatch(script: &str, kind: &str) -> Option<(std::ops::Range<usize>, String, &'static str)> {
+    // Only the signs of another language than `kind` are looked for, without copying lines.
+    let (shell, powershell, batch) = match kind {
+        "RunShellScript" => (false, true, true),
+        "RunPowerShellScript" => (true, false, true),
+        "RunBatScript" => (true, true, false),
+        _ => return None,
+    };
     let mut at = 0usize;
     for line in script.split('\n') {
         let start = at;
@@ -155,11 +162,10 @@ fn mismatch(script: &str, kind: &str) -> Option<(std::ops::Range<usize>, String,
         let lead = line.len() - line.trim_start().len();
         let t = line.trim();
         let range = start + lead..start + lead + t.len();
-        let shell_shebang = start == 0 && shell_shebang(t);
-        let set_e = t.starts_with("set -e") || t.starts_with("set -o errexit");
-        let batch = t.eq_ignore_ascii_case("@echo off");
-        let lower = t.to_ascii_lowercase();
-        let powershell = lower.starts_with("write-host ") || lower.contains("$env:");
+        let shell_shebang = shell && start == 0 && shell_shebang(t);
+        let set_e = shell && (t.starts_with("set -e") || t.starts_with("set -o errexit"));
+        let batch = batch && t.eq_ignore_ascii_case("@echo off");
+        let powershell = powershell && looks_like_powershell(t);
         match kind {
             "RunPowerShellScript" | "RunBatScript" if shell_shebang => {
                 return Some((range, "a shell shebang".to_owned(), "RunShellScript"));
@@ -177,6 +183,20 @@ fn mismatch(script: &str, kind: &str) -> Option<(std::ops::Range<usize>, String,
         }
     }
     None
+}
+
+/// Whether a line starts with `Write-Host ` or holds `$env:` (any case).
+fn looks_like_powershell(t: &str) -> bool {
+    let b = t.as_bytes();
+    if b.get(..11)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"write-host "))
+    {
+        return true;
+    }
+    memchr::memchr_iter(b'$', b).any(|i| {
+        b.get(i + 1..i + 5)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"env:"))
+    })
 }
 
 /// Whether a line is a shebang naming a Unix shell (`#!/bin/bash`, `#!/usr/bin/env sh`).
