@@ -60,7 +60,9 @@ impl Reader<'_> {
     fn string(&mut self) -> Res<String> {
         let start = self.pos;
         self.pos += 1;
-        let mut out = String::new();
+        // The decoded text is never longer than the raw one: one allocation, never grown (a
+        // script with an escaped line break on every line would otherwise grow it many times).
+        let mut out = String::with_capacity(self.raw_end(self.pos).saturating_sub(self.pos));
         loop {
             let Some(b) = self.peek() else {
                 return self.err(start, "unterminated string");
@@ -121,18 +123,36 @@ impl Reader<'_> {
                     );
                 }
                 _ => {
-                    // Copy a run of ordinary characters at once.
+                    // Copy a run of ordinary characters at once: up to the next quote or
+                    // backslash (a SIMD search), or a control character before it.
                     let run_start = self.pos;
-                    while let Some(c) = self.peek() {
-                        if c == b'"' || c == b'\\' || c < 0x20 {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
+                    let rest = self.bytes.get(run_start..).unwrap_or(&[]);
+                    let stop = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+                    let run = rest.get(..stop).unwrap_or(&[]);
+                    let len = run.iter().position(|&c| c < 0x20).unwrap_or(stop);
+                    self.pos = run_start + len;
                     out.push_str(self.text.get(run_start..self.pos).unwrap_or(""));
                 }
             }
         }
+    }
+
+    /// Where the string whose body starts at `from` ends: its closing quote (escapes skipped),
+    /// or the end of the text.
+    fn raw_end(&self, from: usize) -> usize {
+        let mut i = from;
+        while let Some(k) = self
+            .bytes
+            .get(i..)
+            .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+        {
+            let j = i + k;
+            if self.bytes.get(j) == Some(&b'"') {
+                return j;
+            }
+            i = j + 2;
+        }
+        self.bytes.len()
     }
 
     fn hex4(&mut self, esc: usize) -> Res<u32> {

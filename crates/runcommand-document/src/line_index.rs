@@ -3,8 +3,9 @@
 //! A column is counted from the start of its line; on a very long line (a minified JSON object
 //! of 200,000 keys) counting from the start for every finding would be quadratic, so lines longer
 //! than [`CHECKPOINT_EVERY`] bytes keep checkpoints (every that many bytes: the characters and
-//! UTF-16 units before it on the line), built with the index, and a column is counted from the
-//! nearest one. Every query is then O(log n + CHECKPOINT_EVERY).
+//! UTF-16 units before it on the line), built at the first query (most texts, a request log's
+//! lines among them, are never asked for a position: they have no finding), and a column is
+//! counted from the nearest one. Every query is then O(log n + CHECKPOINT_EVERY).
 
 /// A 1-based line and a 1-based column counted in Unicode characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,8 +33,8 @@ struct Checkpoint {
 pub struct LineIndex {
     starts: Vec<usize>,
     len: usize,
-    /// Checkpoints of the long lines, by offset.
-    checkpoints: Vec<Checkpoint>,
+    /// Checkpoints of the long lines, by offset; made at the first query.
+    checkpoints: std::sync::OnceLock<Vec<Checkpoint>>,
 }
 
 impl LineIndex {
@@ -42,39 +43,56 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        let mut checkpoints = Vec::new();
-        for (i, &start) in starts.iter().enumerate() {
-            let end = starts.get(i + 1).copied().unwrap_or(text.len());
-            if end - start <= CHECKPOINT_EVERY {
-                continue;
-            }
-            let (mut chars, mut utf16) = (0usize, 0usize);
-            let mut next = start + CHECKPOINT_EVERY;
-            for (j, c) in text.get(start..end).unwrap_or("").char_indices() {
-                if start + j >= next {
-                    checkpoints.push(Checkpoint {
-                        offset: start + j,
-                        chars,
-                        utf16,
-                    });
-                    next = start + j + CHECKPOINT_EVERY;
-                }
-                chars += 1;
-                utf16 += c.len_utf16();
-            }
-        }
         LineIndex {
             starts,
             len: text.len(),
-            checkpoints,
+            checkpoints: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The checkpoints of the long lines of `text` (the indexed text).
+    fn checkpoints(&self, text: &str) -> &[Checkpoint] {
+        self.checkpoints.get_or_init(|| {
+            let starts = &self.starts;
+            let mut checkpoints = Vec::new();
+            for (i, &start) in starts.iter().enumerate() {
+                let end = starts.get(i + 1).copied().unwrap_or(text.len());
+                if end - start <= CHECKPOINT_EVERY {
+                    continue;
+                }
+                let (mut chars, mut utf16) = (0usize, 0usize);
+                let mut next = start + CHECKPOINT_EVERY;
+                for (j, c) in text.get(start..end).unwrap_or("").char_indices() {
+                    if start + j >= next {
+                        checkpoints.push(Checkpoint {
+                            offset: start + j,
+                            chars,
+                            utf16,
+                        });
+                        next = start + j + CHECKPOINT_EVERY;
+                    }
+                    chars += 1;
+                    utf16 += c.len_utf16();
+                }
+            }
+            checkpoints
+        })
     }
 
     /// Where to start counting columns for `offset` on the line starting at `start`: the last
     /// checkpoint of that line at or before `offset`, or the line's start.
-    fn from(&self, start: usize, offset: usize) -> Checkpoint {
-        let i = self.checkpoints.partition_point(|c| c.offset <= offset);
-        match i.checked_sub(1).and_then(|i| self.checkpoints.get(i)) {
+    fn from(&self, text: &str, start: usize, offset: usize) -> Checkpoint {
+        // A short line needs none: its end is within CHECKPOINT_EVERY of its start.
+        if offset - start.min(offset) < CHECKPOINT_EVERY {
+            return Checkpoint {
+                offset: start,
+                chars: 0,
+                utf16: 0,
+            };
+        }
+        let checkpoints = self.checkpoints(text);
+        let i = checkpoints.partition_point(|c| c.offset <= offset);
+        match i.checked_sub(1).and_then(|i| checkpoints.get(i)) {
             Some(c) if c.offset >= start => *c,
             _ => Checkpoint {
                 offset: start,
@@ -99,7 +117,7 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let (line, start) = self.line_of(offset);
         let offset = offset.min(text.len());
-        let from = self.from(start, offset);
+        let from = self.from(text, start, offset);
         let column = from.chars
             + text
                 .get(from.offset..)
@@ -117,7 +135,7 @@ impl LineIndex {
     pub fn line_utf16(&self, text: &str, offset: usize) -> (u32, u32) {
         let (line, start) = self.line_of(offset);
         let offset = offset.min(text.len());
-        let from = self.from(start, offset);
+        let from = self.from(text, start, offset);
         let col: usize = from.utf16
             + text
                 .get(from.offset..)
@@ -181,7 +199,9 @@ mod tests {
             .collect();
         let t = format!("x\n{line}\ny");
         let ix = LineIndex::new(&t);
-        assert!(!ix.checkpoints.is_empty());
+        // Made at the first query, not before.
+        assert!(ix.checkpoints.get().is_none());
+        assert!(!ix.checkpoints(&t).is_empty());
         let start = 2;
         for (i, _) in t
             .char_indices()
