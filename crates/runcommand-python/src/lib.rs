@@ -159,24 +159,18 @@ fn check_lines(
     first: usize,
     index: &mut CrossIndex,
 ) -> Vec<FileReport> {
-    let max = engine.settings().max_file_size;
     let mut reports: Vec<FileReport> = lines
         .iter()
         .enumerate()
         .map(|(i, line)| {
-            let number = first + i;
-            if line.len() as u64 > max {
-                engine.long_line(path, number, line.len() as u64)
-            } else {
-                engine.check_source(
-                    Source::Line {
-                        path,
-                        bytes: line,
-                        number,
-                    },
-                    config,
-                )
-            }
+            engine.check_source(
+                Source::Line {
+                    path,
+                    bytes: line,
+                    number: first + i,
+                },
+                config,
+            )
         })
         .collect();
     engine.resolve_scripts(reports.iter_mut());
@@ -349,25 +343,20 @@ impl PyEngine {
         }
         let config = self.config.as_deref();
         Ok(py.detach(|| {
-            let max = self.engine.settings().max_file_size;
             let mut found = Vec::new();
             for (number, line) in runcommand_rules::records::log_lines(&data) {
                 let Some(conflicts) = by_line.get(&number) else {
                     continue;
                 };
-                let report = if line.len() as u64 > max {
-                    self.engine.long_line(&path, number, line.len() as u64)
-                } else {
-                    self.engine.check_with_conflicts(
-                        Source::Line {
-                            path: &path,
-                            bytes: line,
-                            number,
-                        },
-                        config,
-                        conflicts,
-                    )
-                };
+                let report = self.engine.check_with_conflicts(
+                    Source::Line {
+                        path: &path,
+                        bytes: line,
+                        number,
+                    },
+                    config,
+                    conflicts,
+                );
                 found.extend(rows(number, &report));
             }
             found

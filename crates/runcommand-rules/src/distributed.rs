@@ -163,8 +163,7 @@ const LOG_BATCH: usize = 512;
 impl Engine {
     /// Checks a request log held in memory as `check` checks a log file, except for the
     /// cross-request checks: calls `each` with every line's number (1-based), its report and
-    /// its uses, in line order. A line longer than the size cap is not read
-    /// ([`Engine::long_line`]).
+    /// its uses, in line order (a line above the size cap is not read, see [`Source::Line`]).
     pub fn check_log_apart(
         &self,
         path: &str,
@@ -172,7 +171,6 @@ impl Engine {
         config: Option<&Config>,
         mut each: impl FnMut(usize, FileReport, Vec<CrossUse>),
     ) {
-        let max = self.settings().max_file_size;
         let mut batch: Vec<(usize, FileReport)> = Vec::with_capacity(LOG_BATCH);
         let mut flush = |batch: &mut Vec<(usize, FileReport)>| {
             self.resolve_scripts(batch.iter_mut().map(|(_, r)| r));
@@ -182,18 +180,14 @@ impl Engine {
             }
         };
         for (number, line) in crate::records::log_lines(bytes) {
-            let report = if line.len() as u64 > max {
-                self.long_line(path, number, line.len() as u64)
-            } else {
-                self.check_source(
-                    Source::Line {
-                        path,
-                        bytes: line,
-                        number,
-                    },
-                    config,
-                )
-            };
+            let report = self.check_source(
+                Source::Line {
+                    path,
+                    bytes: line,
+                    number,
+                },
+                config,
+            );
             batch.push((number, report));
             if batch.len() == LOG_BATCH {
                 flush(&mut batch);

@@ -112,7 +112,8 @@ pub enum Source<'a> {
         /// The bytes.
         bytes: &'a [u8],
     },
-    /// Line `number` (1-based) of a request log: one request or audit record.
+    /// Line `number` (1-based) of a request log: one request or audit record. A line longer
+    /// than [`Settings::max_file_size`] is not read ([`Engine::long_line`]).
     Line {
         /// The log's path.
         path: &'a str,
@@ -372,6 +373,15 @@ impl Engine {
             } => guarded(path, || {
                 check_loaded(path, load_bytes(bytes, format), ctx, Mode::File)
             }),
+            // A line above the size cap is not read (a reader that streams a log caps lines
+            // as it reads them and never hands one over).
+            Source::Line {
+                path,
+                bytes,
+                number,
+            } if bytes.len() as u64 > self.settings.max_file_size => {
+                self.long_line(path, number, bytes.len() as u64)
+            }
             Source::Line {
                 path,
                 bytes,
