@@ -26,6 +26,7 @@ output (one random.Random per output, no hash-ordered iteration, no clock). Pyth
 
 import argparse
 import base64
+import io
 import json
 import os
 import random
@@ -596,10 +597,7 @@ def write_script_files(outdir, seed, count):
             text = json.dumps(req, indent=2, ensure_ascii=False) + "\n"
             name += ".json"
             stats["json"] += 1
-        data = text.encode("utf-8")
-        stats["bytes"] += len(data)
-        with open(os.path.join(root, name), "wb") as f:
-            f.write(data)
+        _write(root, name, text, stats)
     return stats
 
 
@@ -647,7 +645,6 @@ def write_oos_files(outdir, seed, count):
                 "Parameters": params, "Tasks": tasks}
         name = "templates-%02d/maintenance-%05d" % (i % 50, i)
         if rng.random() < 0.7:
-            import io
             buf = io.StringIO()
             _yaml_node(tmpl, 0, buf)
             text = buf.getvalue()
@@ -657,11 +654,16 @@ def write_oos_files(outdir, seed, count):
             text = json.dumps(tmpl, indent=2, ensure_ascii=False) + "\n"
             name += ".json"
             stats["json"] += 1
-        data = text.encode("utf-8")
-        stats["bytes"] += len(data)
-        with open(os.path.join(root, name), "wb") as f:
-            f.write(data)
+        _write(root, name, text, stats)
     return stats
+
+
+def _write(root, name, text, stats):
+    """Writes one file of a mix under `root` and counts its bytes."""
+    data = text.encode("utf-8")
+    stats["bytes"] += len(data)
+    with open(os.path.join(root, name), "wb") as f:
+        f.write(data)
 
 
 def _yaml_node(v, indent, out):
