@@ -843,25 +843,25 @@ pub fn mask_placeholders_with(text: &str, filler: u8) -> String {
 pub fn mask_scanned(text: &str, placeholders: &[Placeholder], filler: u8) -> String {
     let filler =
         if (filler.is_ascii_graphic() || filler == b' ') && filler != b'{' && filler != b'}' {
-            char::from(filler)
+            filler
         } else {
-            char::from(MASK_FILLER)
+            MASK_FILLER
         };
-    let mut out = String::with_capacity(text.len());
+    // Byte by byte: a character of n bytes becomes n fillers (ASCII), so the result is UTF-8
+    // (the spans are on character boundaries: `sub` gives "" otherwise).
+    let mut out = Vec::with_capacity(text.len());
     let mut last = 0;
     for p in placeholders {
-        out.push_str(sub(text, &(last..p.span.start)));
-        for c in sub(text, &p.span).chars() {
-            if c == '\n' || c == '\r' {
-                out.push(c);
-            } else {
-                out.extend(std::iter::repeat_n(filler, c.len_utf8()));
-            }
-        }
+        out.extend_from_slice(sub(text, &(last..p.span.start)).as_bytes());
+        out.extend(
+            sub(text, &p.span)
+                .bytes()
+                .map(|c| if c == b'\n' || c == b'\r' { c } else { filler }),
+        );
         last = p.span.end;
     }
-    out.push_str(sub(text, &(last..text.len())));
-    out
+    out.extend_from_slice(sub(text, &(last..text.len())).as_bytes());
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]

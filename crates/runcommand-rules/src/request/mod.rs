@@ -140,6 +140,8 @@ pub(crate) struct Derived<'a> {
     pub(crate) script: OnceCell<Option<script::Script<'a>>>,
     /// [`script::placeholders`]: the template scan of the script.
     pub(crate) scan: OnceCell<Option<runcommand_template::Scan>>,
+    /// [`script::custom_names`]: the scan's distinct custom names.
+    pub(crate) names: OnceCell<Option<Vec<script::Name>>>,
     /// [`parameters::read`].
     pub(crate) parameters: OnceCell<parameters::Read<'a>>,
 }

@@ -4,13 +4,14 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::collections::HashSet;
 use std::ops::Range;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use runcommand_catalog::param;
 use runcommand_document::source_map::ScalarMap;
-use runcommand_template::Scan;
+use runcommand_template::{Scan, name_key};
 
 use super::{Request, Text};
 
@@ -62,6 +63,51 @@ pub(crate) fn placeholders<'r, 'a>(req: &'r Request<'a>) -> Option<(&'r Script<'
         .get_or_init(|| Some(runcommand_template::scan(&script.text)))
         .as_ref()?;
     Some((script, scan))
+}
+
+/// A custom parameter name of a script (names compare ignoring case) with its first use.
+pub(crate) struct Name {
+    /// [`name_key`] of the name.
+    pub(crate) key: String,
+    /// The name as first written.
+    pub(crate) name: String,
+    /// The span of its first use in the script.
+    pub(crate) first_use: Range<usize>,
+}
+
+/// The distinct custom names of the script's [`placeholders`] in order of first use; found once
+/// per request (the `templates` and `parameters` rules both read them).
+pub(crate) fn custom_names<'r>(req: &'r Request<'_>) -> Option<&'r [Name]> {
+    let (_, scan) = placeholders(req)?;
+    req.derived
+        .names
+        .get_or_init(|| Some(distinct_names(scan)))
+        .as_deref()
+}
+
+/// The distinct custom names of a scan, in order of first use, in linear time (a script may hold
+/// very many placeholders). A name is mostly written the same way each time it is used: each
+/// distinct spelling is keyed ([`name_key`], an allocation) once.
+pub(crate) fn distinct_names(scan: &Scan) -> Vec<Name> {
+    let mut spellings: HashSet<&str> = HashSet::new();
+    let mut keys: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    for (name, span) in scan.placeholders.iter().filter_map(|p| p.custom_name()) {
+        if !spellings.insert(name) {
+            continue;
+        }
+        let key = name_key(name);
+        if keys.contains(&key) {
+            continue;
+        }
+        keys.insert(key.clone());
+        out.push(Name {
+            key,
+            name: name.to_owned(),
+            first_use: span.clone(),
+        });
+    }
+    out
 }
 
 fn decode_script<'a>(req: &Request<'a>) -> Option<Script<'a>> {

@@ -34,7 +34,7 @@ use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 use crate::request::parameters::{Read, read};
-use crate::request::script::placeholders;
+use crate::request::script::custom_names;
 
 pub(super) const RULE: Rule = Rule {
     name: "parameters",
@@ -96,17 +96,8 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
     // The names used in the script, when the keys are to be matched against them.
-    let used: Option<HashSet<String>> = if enabled {
-        placeholders(req).map(|(_, scan)| {
-            // A name is used many times: each distinct spelling is keyed once.
-            let spellings: std::collections::BTreeSet<&str> = scan
-                .placeholders
-                .iter()
-                .filter_map(|p| p.custom_name())
-                .map(|(n, _)| n)
-                .collect();
-            spellings.into_iter().map(name_key).collect()
-        })
+    let used: Option<HashSet<&str>> = if enabled {
+        custom_names(req).map(|names| names.iter().map(|n| n.key.as_str()).collect())
     } else {
         None
     };
@@ -186,7 +177,7 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         seen.insert(norm, (params.span(&e.key), key));
         if let Some(used) = &used
-            && !used.contains(&name_key(key))
+            && !used.contains(name_key(key).as_str())
         {
             let reserved = key
                 .get(..key.find("::").unwrap_or(0))

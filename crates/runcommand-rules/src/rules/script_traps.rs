@@ -57,7 +57,7 @@ fn check(req: &Request<'_>, _ctx: &crate::Context<'_>, out: &mut Vec<Diagnostic>
         );
     }
     if kind == "RunShellScript"
-        && let Some(cr) = script.text.find("\r\n")
+        && let Some(cr) = memchr::memmem::find(script.text.as_bytes(), b"\r\n")
     {
         let mut d = Diagnostic::new(
             code::LINT_CRLF_SCRIPT,
@@ -146,43 +146,96 @@ fn header(text: &str, start: usize) -> Option<usize> {
     code.rfind('>').map(|i| line_start + i)
 }
 
+/// What [`line_mark`] returns: the mark's range, what it is, the type it means.
+type Mark = (std::ops::Range<usize>, String, &'static str);
+
 /// The first mark of a script meant for another type: (its range, what it is, the type it means).
-fn mismatch(script: &str, kind: &str) -> Option<(std::ops::Range<usize>, String, &'static str)> {
-    // Only the signs of another language than `kind` are looked for, without copying lines.
-    let (shell, powershell, batch) = match kind {
-        "RunShellScript" => (false, true, true),
-        "RunPowerShellScript" => (true, false, true),
-        "RunBatScript" => (true, true, false),
-        _ => return None,
+///
+/// Every mark but `$env:` is at the start of a line (after blanks), so a line is read only when
+/// its first byte after ASCII blanks may start one (`#`, `s`, `@`, `w`/`W`, or a non-ASCII byte,
+/// which [`str::trim`] may also take for a blank), or when it holds the script's first `$env:`:
+/// no copies and no per-line trimming of the many lines that cannot hold a mark.
+fn mismatch(script: &str, kind: &str) -> Option<Mark> {
+    let (shell, powershell, batch) = looked_for(kind)?;
+    let b = script.as_bytes();
+    // The first `$env:` (any case) of the script: the line holding it has a PowerShell mark.
+    let env_at = if powershell {
+        memchr::memchr_iter(b'$', b).find(|&i| {
+            b.get(i + 1..i + 5)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"env:"))
+        })
+    } else {
+        None
     };
-    let mut at = 0usize;
-    for line in script.split('\n') {
-        let start = at;
-        at += line.len() + 1;
-        let lead = line.len() - line.trim_start().len();
-        let t = line.trim();
-        let range = start + lead..start + lead + t.len();
-        let shell_shebang = shell && start == 0 && shell_shebang(t);
-        let set_e = shell && (t.starts_with("set -e") || t.starts_with("set -o errexit"));
-        let batch = batch && t.eq_ignore_ascii_case("@echo off");
-        let powershell = powershell && looks_like_powershell(t);
-        match kind {
-            "RunPowerShellScript" | "RunBatScript" if shell_shebang => {
-                return Some((range, "a shell shebang".to_owned(), "RunShellScript"));
-            }
-            "RunPowerShellScript" | "RunBatScript" if set_e => {
-                return Some((range, format!("`{t}`"), "RunShellScript"));
-            }
-            "RunShellScript" | "RunBatScript" if powershell => {
-                return Some((range, format!("`{t}`"), "RunPowerShellScript"));
-            }
-            "RunShellScript" | "RunPowerShellScript" if batch => {
-                return Some((range, format!("`{t}`"), "RunBatScript"));
-            }
-            _ => {}
+    let mut start = 0usize;
+    while start <= b.len() {
+        let end = b
+            .get(start..)
+            .and_then(|rest| memchr::memchr(b'\n', rest))
+            .map_or(b.len(), |k| start + k);
+        let lead = b.get(start..end).and_then(|l| {
+            l.iter()
+                .find(|c| !matches!(c, b' ' | b'\t' | b'\r' | 0x0b | 0x0c))
+        });
+        let may_mark = env_at.is_some_and(|e| (start..end).contains(&e))
+            || lead.is_some_and(|&c| {
+                c >= 0x80
+                    || (shell && c == b's')
+                    || (shell && start == 0 && c == b'#')
+                    || (batch && c == b'@')
+                    || (powershell && matches!(c, b'w' | b'W'))
+            });
+        if may_mark
+            && let Some(line) = script.get(start..end)
+            && let Some(found) = line_mark(line, start, kind, (shell, powershell, batch))
+        {
+            return Some(found);
         }
+        start = end + 1;
     }
     None
+}
+
+/// Which signs are looked for under `kind`, as (shell, PowerShell, batch): only those of
+/// another language than its own.
+fn looked_for(kind: &str) -> Option<(bool, bool, bool)> {
+    match kind {
+        "RunShellScript" => Some((false, true, true)),
+        "RunPowerShellScript" => Some((true, false, true)),
+        "RunBatScript" => Some((true, true, false)),
+        _ => None,
+    }
+}
+
+/// The mark of another type on one line (starting at `start` in the script), if any.
+fn line_mark(
+    line: &str,
+    start: usize,
+    kind: &str,
+    (shell, powershell, batch): (bool, bool, bool),
+) -> Option<Mark> {
+    let lead = line.len() - line.trim_start().len();
+    let t = line.trim();
+    let range = start + lead..start + lead + t.len();
+    let shell_shebang = shell && start == 0 && shell_shebang(t);
+    let set_e = shell && (t.starts_with("set -e") || t.starts_with("set -o errexit"));
+    let batch = batch && t.eq_ignore_ascii_case("@echo off");
+    let powershell = powershell && looks_like_powershell(t);
+    match kind {
+        "RunPowerShellScript" | "RunBatScript" if shell_shebang => {
+            Some((range, "a shell shebang".to_owned(), "RunShellScript"))
+        }
+        "RunPowerShellScript" | "RunBatScript" if set_e => {
+            Some((range, format!("`{t}`"), "RunShellScript"))
+        }
+        "RunShellScript" | "RunBatScript" if powershell => {
+            Some((range, format!("`{t}`"), "RunPowerShellScript"))
+        }
+        "RunShellScript" | "RunPowerShellScript" if batch => {
+            Some((range, format!("`{t}`"), "RunBatScript"))
+        }
+        _ => None,
+    }
 }
 
 /// Whether a line starts with `Write-Host ` or holds `$env:` (any case).
@@ -328,5 +381,58 @@ mod tests {
         // Under PowerShell, CR LF is fine.
         let ps = src.replace("RunShellScript", "RunPowerShellScript");
         assert_eq!(found(&ps, Format::Json), vec![]);
+    }
+}
+
+/// The line filter of [`mismatch`] against reading every line with [`line_mark`]: the same
+/// first mark on any script.
+#[cfg(test)]
+mod oracle {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn every_line(script: &str, kind: &str) -> Option<Mark> {
+        let flags = looked_for(kind)?;
+        let mut at = 0usize;
+        for line in script.split('\n') {
+            let start = at;
+            at += line.len() + 1;
+            if let Some(m) = line_mark(line, start, kind, flags) {
+                return Some(m);
+            }
+        }
+        None
+    }
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("#!/bin/bash".to_owned()),
+            Just("#!/usr/bin/env  sh".to_owned()),
+            Just("set -e".to_owned()),
+            Just("set -o errexit".to_owned()),
+            Just("@ECHO OFF".to_owned()),
+            Just("Write-Host hi".to_owned()),
+            Just("echo $ENV:path".to_owned()),
+            Just("$env".to_owned()),
+            Just("\u{3000}@echo off".to_owned()),
+            Just("\u{a0}set -e".to_owned()),
+            "[ \t\r\x0b\x0cA-Za-z$:#@!/-]{0,12}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn the_line_filter_drops_no_mark(
+            lines in proptest::collection::vec(piece(), 0..8),
+            kind in prop_oneof![
+                Just("RunShellScript"),
+                Just("RunPowerShellScript"),
+                Just("RunBatScript"),
+                Just("Other"),
+            ],
+        ) {
+            let script = lines.join("\n");
+            prop_assert_eq!(mismatch(&script, kind), every_line(&script, kind));
+        }
     }
 }

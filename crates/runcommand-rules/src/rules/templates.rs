@@ -41,8 +41,7 @@
 //! invented for it; its placeholders are not custom parameters and do not count here.
 
 use runcommand_catalog::code;
-use std::collections::{BTreeSet, HashSet};
-use std::ops::Range;
+use std::collections::BTreeSet;
 
 use runcommand_catalog::limits::CUSTOM_PARAMS_MAX;
 use runcommand_catalog::param;
@@ -53,7 +52,7 @@ use crate::Context;
 use crate::diagnostic::Diagnostic;
 use crate::request::Request;
 use crate::request::parameters::{Read, read};
-use crate::request::script::placeholders;
+use crate::request::script::{Name, custom_names, distinct_names, placeholders};
 
 pub(super) const RULE: Rule = Rule {
     name: "templates",
@@ -222,7 +221,15 @@ fn check(req: &Request<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    let names = distinct_custom_names(scan);
+    // The shared list of names, unless OOS placeholders were dropped from this scan.
+    let own_names;
+    let names: &[Name] = match req.oos {
+        Some(_) => {
+            own_names = distinct_names(scan);
+            &own_names
+        }
+        None => custom_names(req).unwrap_or(&[]),
+    };
     let max = usize::try_from(CUSTOM_PARAMS_MAX).unwrap_or(20);
     if let Some(extra) = names.get(max) {
         out.push(
@@ -310,29 +317,4 @@ fn drop_oos_layer(scan: &mut Scan, text: &str, oos: &crate::request::oos_names::
         i += 1;
         keep
     });
-}
-
-/// A custom name (compared ignoring case) with its first use.
-struct Name {
-    key: String,
-    name: String,
-    first_use: Range<usize>,
-}
-
-/// The distinct custom names in order of first use (as `Scan::distinct_custom_names`, in linear
-/// time: a script may hold very many placeholders).
-fn distinct_custom_names(scan: &Scan) -> Vec<Name> {
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut out = Vec::new();
-    for (name, span) in scan.placeholders.iter().filter_map(|p| p.custom_name()) {
-        let key = name_key(name);
-        if seen.insert(key.clone()) {
-            out.push(Name {
-                key,
-                name: name.to_owned(),
-                first_use: span.clone(),
-            });
-        }
-    }
-    out
 }
