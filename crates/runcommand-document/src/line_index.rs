@@ -50,9 +50,12 @@ impl LineIndex {
         }
     }
 
-    /// The checkpoints of the long lines of `text` (the indexed text).
+    /// The checkpoints of the long lines of `text` (the indexed text): on each, the first
+    /// character boundary at or after every [`CHECKPOINT_EVERY`] bytes from the last checkpoint
+    /// (or the line's start), with what [`counts`] gives before it.
     fn checkpoints(&self, text: &str) -> &[Checkpoint] {
         self.checkpoints.get_or_init(|| {
+            let b = text.as_bytes();
             let starts = &self.starts;
             let mut checkpoints = Vec::new();
             for (i, &start) in starts.iter().enumerate() {
@@ -60,19 +63,26 @@ impl LineIndex {
                 if end - start <= CHECKPOINT_EVERY {
                     continue;
                 }
-                let (mut chars, mut utf16) = (0usize, 0usize);
-                let mut next = start + CHECKPOINT_EVERY;
-                for (j, c) in text.get(start..end).unwrap_or("").char_indices() {
-                    if start + j >= next {
-                        checkpoints.push(Checkpoint {
-                            offset: start + j,
-                            chars,
-                            utf16,
-                        });
-                        next = start + j + CHECKPOINT_EVERY;
+                let mut at = Checkpoint {
+                    offset: start,
+                    chars: 0,
+                    utf16: 0,
+                };
+                loop {
+                    let mut next = at.offset + CHECKPOINT_EVERY;
+                    while next < end && b.get(next).is_some_and(|&c| is_continuation(c)) {
+                        next += 1;
                     }
-                    chars += 1;
-                    utf16 += c.len_utf16();
+                    if next >= end {
+                        break;
+                    }
+                    let (chars, utf16) = counts(b.get(at.offset..next).unwrap_or(&[]));
+                    at = Checkpoint {
+                        offset: next,
+                        chars: at.chars + chars,
+                        utf16: at.utf16 + utf16,
+                    };
+                    checkpoints.push(at);
                 }
             }
             checkpoints
@@ -118,13 +128,7 @@ impl LineIndex {
         let (line, start) = self.line_of(offset);
         let offset = offset.min(text.len());
         let from = self.from(text, start, offset);
-        let column = from.chars
-            + text
-                .get(from.offset..)
-                .unwrap_or("")
-                .char_indices()
-                .take_while(|(i, _)| from.offset + i < offset)
-                .count();
+        let column = from.chars + counts(text.as_bytes().get(from.offset..offset).unwrap_or(&[])).0;
         LineCol {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
@@ -136,14 +140,8 @@ impl LineIndex {
         let (line, start) = self.line_of(offset);
         let offset = offset.min(text.len());
         let from = self.from(text, start, offset);
-        let col: usize = from.utf16
-            + text
-                .get(from.offset..)
-                .unwrap_or("")
-                .char_indices()
-                .take_while(|(i, _)| from.offset + i < offset)
-                .map(|(_, c)| c.len_utf16())
-                .sum::<usize>();
+        let col: usize =
+            from.utf16 + counts(text.as_bytes().get(from.offset..offset).unwrap_or(&[])).1;
         (
             u32::try_from(line).unwrap_or(u32::MAX),
             u32::try_from(col).unwrap_or(u32::MAX),
@@ -182,6 +180,21 @@ impl LineIndex {
     }
 }
 
+/// Whether a byte continues a UTF-8 character (`10xxxxxx`).
+fn is_continuation(c: u8) -> bool {
+    c & 0xC0 == 0x80
+}
+
+/// The characters and UTF-16 units that start in `bytes` (UTF-8 from a character boundary; a
+/// character cut at the end counts whole): the bytes that start a character, and one unit more
+/// for each four-byte one (a surrogate pair). Byte counts with no decoding, which the compiler
+/// turns into SIMD: a finding on a long line counts up to [`CHECKPOINT_EVERY`] bytes.
+fn counts(bytes: &[u8]) -> (usize, usize) {
+    let chars = bytes.iter().filter(|&&c| !is_continuation(c)).count();
+    let four = bytes.iter().filter(|&&c| c >= 0xF0).count();
+    (chars, chars + four)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +230,34 @@ mod tests {
             }
         }
         assert_eq!(ix.line_col(&t, t.len()), LineCol { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn every_byte_offset_counts_as_decoding_does() {
+        // Every byte offset, inside characters too, on short lines and on a long line whose
+        // checkpoints fall inside characters: the counts equal counting decoded characters.
+        let long: String = (0..2600)
+            .map(|i| ['a', 'é', '中', '😀', '\r', 'b'][i % 5 + usize::from(i % 11 == 0)])
+            .collect();
+        let t = format!("é😀x\n{long}\n\nab😀\r\n{long}z");
+        let ix = LineIndex::new(&t);
+        for offset in 0..=t.len() + 2 {
+            let (line, start) = ix.line_of(offset);
+            let end = offset.min(t.len());
+            let before = t.get(start..).unwrap_or("");
+            let started = before.char_indices().take_while(|(i, _)| start + i < end);
+            let chars = started.clone().count();
+            let units: usize = started.map(|(_, c)| c.len_utf16()).sum();
+            assert_eq!(
+                ix.line_col(&t, offset),
+                LineCol {
+                    line: u32::try_from(line + 1).unwrap(),
+                    column: u32::try_from(chars + 1).unwrap()
+                },
+                "{offset}"
+            );
+            assert_eq!(ix.line_utf16(&t, offset).1 as usize, units, "{offset}");
+        }
     }
 
     #[test]

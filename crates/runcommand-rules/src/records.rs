@@ -65,6 +65,41 @@ pub(crate) fn check_line(
     report
 }
 
+/// [`check_line`] without the rules: only what loading finds and the content test (the floor the
+/// benchmarks compare a log check with, `check --parse-only`). The record is read as
+/// [`check_line`] reads it: an audit record is unwrapped and another API's call skipped, so the
+/// requests counted are those a check would check.
+pub fn parse_only_line(path: &str, line: &[u8], line_number: usize) -> FileReport {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut report = if line.iter().all(u8::is_ascii_whitespace) {
+        FileReport::empty(path)
+    } else {
+        let loaded = load_bytes(line, Format::Json);
+        let chosen: Vec<&Node> = loaded
+            .documents
+            .iter()
+            .filter_map(|d| d.root.as_ref())
+            .flat_map(|root| match &root.value {
+                Value::Seq(items) => items.as_slice(),
+                _ => std::slice::from_ref(root),
+            })
+            .filter_map(request_of)
+            .collect();
+        let requests = chosen.len();
+        let looks_like_request = crate::looks_like_request(&loaded, chosen);
+        FileReport {
+            diagnostics: crate::load_error(&loaded).into_iter().collect(),
+            looks_like_request,
+            requests,
+            line_index: loaded.line_index,
+            text: loaded.text,
+            ..FileReport::empty(path)
+        }
+    };
+    report.at_line(line_number);
+    report
+}
+
 /// The lines of a request log held in memory, numbered from 1, as `check` reads a log file:
 /// split at `\n` (a `\r` before it stays in the line and is dropped when the line is checked);
 /// a last line without a line break counts; an empty text has no line.
@@ -147,6 +182,39 @@ mod tests {
         let (c, n, _) = codes(r#"{"RegionId": "#, 9);
         assert_eq!(c, vec![("Lint.Syntax", 9)]);
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn parse_only_reads_records_as_a_check_does() {
+        // The requests and the content test of a parse-only line are those of a check.
+        let audit = r#"{"eventName": "RunCommand", "requestParameters": {"RegionId": "cn-hangzhou", "Type": "RunShellScript", "CommandContent": "echo hi"}}"#;
+        let other = r#"{"eventName": "DescribeInstances", "requestParameters": {"RegionId": "cn-hangzhou"}}"#;
+        let array = format!("[{OK}, {other}, {audit}]\r");
+        for line in [OK, audit, other, array.as_str(), "  ", r#"{"RegionId": "#] {
+            let p = parse_only_line("log.jsonl", line.as_bytes(), 5);
+            let (_, requests, looks) = codes(line, 5);
+            assert_eq!(
+                (p.requests, p.looks_like_request),
+                (requests, looks),
+                "{line}"
+            );
+            // Only loading's findings, at the line.
+            let found: Vec<_> = p
+                .diagnostics
+                .iter()
+                .map(|d| (d.code.as_str(), p.position(d.span.start).line))
+                .collect();
+            let syntax = line.trim_end() == r#"{"RegionId":"#;
+            assert_eq!(
+                found,
+                if syntax {
+                    vec![("Lint.Syntax", 5)]
+                } else {
+                    vec![]
+                }
+            );
+        }
+        assert_eq!(parse_only_line("l", array.as_bytes(), 1).requests, 2);
     }
 
     #[test]

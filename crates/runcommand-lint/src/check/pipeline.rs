@@ -422,9 +422,7 @@ pub(super) fn check_job(
             let len = bytes.len() as u64 + 1;
             let report = runcommand_rules::guarded(&path, || {
                 if parse_only {
-                    let mut r = runcommand_rules::parse_only(&path, &bytes, Format::Json);
-                    r.at_line(number);
-                    r
+                    runcommand_rules::records::parse_only_line(&path, &bytes, number)
                 } else {
                     engine.check_source(
                         runcommand_rules::Source::Line {

@@ -89,18 +89,17 @@ pub(crate) fn custom_names<'r>(req: &'r Request<'_>) -> Option<&'r [Name]> {
 /// very many placeholders). A name is mostly written the same way each time it is used: each
 /// distinct spelling is keyed ([`name_key`], an allocation) once.
 pub(crate) fn distinct_names(scan: &Scan) -> Vec<Name> {
-    let mut spellings: HashSet<&str> = HashSet::new();
-    let mut keys: HashSet<String> = HashSet::new();
-    let mut out = Vec::new();
+    let mut spellings: Seen<&str> = Seen::default();
+    let mut out: Vec<Name> = Vec::new();
+    let mut keys: Seen<String> = Seen::default();
     for (name, span) in scan.placeholders.iter().filter_map(|p| p.custom_name()) {
         if !spellings.insert(name) {
             continue;
         }
         let key = name_key(name);
-        if keys.contains(&key) {
+        if !keys.insert(key.clone()) {
             continue;
         }
-        keys.insert(key.clone());
         out.push(Name {
             key,
             name: name.to_owned(),
@@ -108,6 +107,42 @@ pub(crate) fn distinct_names(scan: &Scan) -> Vec<Name> {
         });
     }
     out
+}
+
+/// A set that is a list while small (a script uses a few names, many times): no hashing and no
+/// table growth for the common case, a hash set past [`Seen::FEW`] items (linear time on any
+/// script).
+struct Seen<T> {
+    few: Vec<T>,
+    many: Option<HashSet<T>>,
+}
+
+impl<T> Default for Seen<T> {
+    fn default() -> Self {
+        Seen {
+            few: Vec::new(),
+            many: None,
+        }
+    }
+}
+
+impl<T: Eq + std::hash::Hash> Seen<T> {
+    const FEW: usize = 16;
+
+    /// Adds `item`; false when it was there already.
+    fn insert(&mut self, item: T) -> bool {
+        if let Some(many) = &mut self.many {
+            return many.insert(item);
+        }
+        if self.few.contains(&item) {
+            return false;
+        }
+        self.few.push(item);
+        if self.few.len() > Self::FEW {
+            self.many = Some(self.few.drain(..).collect());
+        }
+        true
+    }
 }
 
 fn decode_script<'a>(req: &Request<'a>) -> Option<Script<'a>> {
@@ -158,5 +193,34 @@ pub(crate) fn encoded_size(content: &str, base64: bool) -> usize {
         content.len()
     } else {
         base64_len(content.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_names_ignore_case_in_order_of_first_use_past_the_small_set() {
+        // 40 names, each used three times in different cases: the set turns into a hash set.
+        let mut text = String::new();
+        for round in 0..3 {
+            for i in 0..40 {
+                let name = format!("Name{i}");
+                let name = match round {
+                    0 => name,
+                    1 => name.to_uppercase(),
+                    _ => name.to_lowercase(),
+                };
+                text.push_str(&format!("echo {{{{{name}}}}}\n"));
+            }
+        }
+        let names = distinct_names(&runcommand_template::scan(&text));
+        assert_eq!(names.len(), 40);
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(n.name, format!("Name{i}"));
+            assert_eq!(n.key, format!("name{i}"));
+            assert_eq!(text.get(n.first_use.clone()), Some(n.name.as_str()));
+        }
     }
 }

@@ -118,15 +118,32 @@ fn at(b: &[u8], i: usize) -> u8 {
 
 /// Whether a key names a credential (see the module docs).
 pub(crate) fn is_credential_key(key: &str) -> bool {
-    let norm: String = key
-        .chars()
-        .filter(|c| !matches!(c, '_' | '-' | '.'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    if NOT_A_VALUE.iter().any(|s| norm.ends_with(s)) {
+    // Every Parameters key of every request comes here: an ASCII key (nearly all) is normalized
+    // in a buffer on the stack, any other as a String.
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    let norm: Cow<'_, [u8]> = if key.is_ascii() && key.len() <= buf.len() {
+        for c in key.bytes().filter(|c| !matches!(c, b'_' | b'-' | b'.')) {
+            if let Some(slot) = buf.get_mut(n) {
+                *slot = c.to_ascii_lowercase();
+                n += 1;
+            }
+        }
+        Cow::Borrowed(buf.get(..n).unwrap_or(&[]))
+    } else {
+        Cow::Owned(
+            key.chars()
+                .filter(|c| !matches!(c, '_' | '-' | '.'))
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+                .into_bytes(),
+        )
+    };
+    if NOT_A_VALUE.iter().any(|s| norm.ends_with(s.as_bytes())) {
         return false;
     }
-    CREDENTIAL_WORDS.iter().any(|w| norm.contains(w)) || norm.ends_with("pwd")
+    let contains = |w: &str| norm.windows(w.len()).any(|x| x == w.as_bytes());
+    CREDENTIAL_WORDS.iter().any(|w| contains(w)) || norm.ends_with(b"pwd")
 }
 
 /// Whether a lowercase letter may end a credential word (every one in `CREDENTIAL_WORDS`, and
