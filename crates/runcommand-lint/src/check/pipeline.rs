@@ -121,7 +121,7 @@ pub(super) fn read_line_capped(
             break;
         }
         any = true;
-        let (part, newline) = match chunk.iter().position(|&b| b == b'\n') {
+        let (part, newline) = match memchr::memchr(b'\n', chunk) {
             Some(i) => (chunk.get(..i).unwrap_or(&[]), true),
             None => (chunk, false),
         };
