@@ -465,10 +465,7 @@ def write_files(outdir, seed, count):
         if problems:
             stats["with_problems"] += 1
             manifest.append("%s\t%s\n" % (name, ",".join(problems)))
-        data = text.encode("utf-8")
-        stats["bytes"] += len(data)
-        with open(os.path.join(root, name), "wb") as f:
-            f.write(data)
+        _write(root, name, text, stats)
     # The files with planted problems (relative to files/) and the kinds of problem, for reference.
     with open(os.path.join(outdir, "problems.tsv"), "w", encoding="utf-8") as f:
         f.write("".join(manifest))
@@ -589,15 +586,7 @@ def write_script_files(outdir, seed, count):
             else:
                 req["Timeouts"] = req.pop("Timeout")
         name = "batch-%02d/%s-%05d" % (i % 100, app, i)
-        if i % 2 == 0:
-            text = to_yaml(req, rng, None)
-            name += ".yaml"
-            stats["yaml"] += 1
-        else:
-            text = json.dumps(req, indent=2, ensure_ascii=False) + "\n"
-            name += ".json"
-            stats["json"] += 1
-        _write(root, name, text, stats)
+        _write_doc(root, name, req, i % 2 == 0, lambda: to_yaml(req, rng, None), stats)
     return stats
 
 
@@ -644,22 +633,32 @@ def write_oos_files(outdir, seed, count):
         tmpl = {"FormatVersion": "OOS-2019-06-01", "Description": "maintenance %d" % i,
                 "Parameters": params, "Tasks": tasks}
         name = "templates-%02d/maintenance-%05d" % (i % 50, i)
-        if rng.random() < 0.7:
-            buf = io.StringIO()
-            _yaml_node(tmpl, 0, buf)
-            text = buf.getvalue()
-            name += ".yaml"
-            stats["yaml"] += 1
-        else:
-            text = json.dumps(tmpl, indent=2, ensure_ascii=False) + "\n"
-            name += ".json"
-            stats["json"] += 1
-        _write(root, name, text, stats)
+        _write_doc(root, name, tmpl, rng.random() < 0.7, lambda: _yaml_text(tmpl), stats)
     return stats
 
 
+def _yaml_text(doc):
+    """`doc` in the block YAML of `_yaml_node`."""
+    buf = io.StringIO()
+    _yaml_node(doc, 0, buf)
+    return buf.getvalue()
+
+
+def _write_doc(root, name, doc, as_yaml, yaml_text, stats):
+    """Writes one document of a mix as `name`.yaml (the text `yaml_text()` gives, called only
+    then: it may draw from the generator's random numbers) or as `name`.json (indented JSON), and
+    counts it."""
+    if as_yaml:
+        text, name = yaml_text(), name + ".yaml"
+        stats["yaml"] += 1
+    else:
+        text, name = json.dumps(doc, indent=2, ensure_ascii=False) + "\n", name + ".json"
+        stats["json"] += 1
+    _write(root, name, text, stats)
+
+
 def _write(root, name, text, stats):
-    """Writes one file of a mix under `root` and counts its bytes."""
+    """Writes one file under `root` and counts its bytes."""
     data = text.encode("utf-8")
     stats["bytes"] += len(data)
     with open(os.path.join(root, name), "wb") as f:
