@@ -27,7 +27,7 @@ use crate::{FileReport, Mode, check_loaded, load_bytes};
 
 /// The request a log record holds: the record itself, or its `requestParameters`; `None` for
 /// an audit record of another API call.
-pub(crate) fn request_of(node: &Node) -> Option<&Node> {
+pub fn request_of(node: &Node) -> Option<&Node> {
     let Value::Map(entries) = &node.value else {
         return Some(node);
     };
@@ -55,11 +55,24 @@ pub(crate) fn check_line(
     line_number: usize,
     ctx: &crate::Context<'_>,
 ) -> FileReport {
+    read_line(path, line, line_number, |line| {
+        check_loaded(path, load_bytes(line, Format::Json), ctx, Mode::Record)
+    })
+}
+
+/// A log line's report: `read` on the line without a trailing `\r`, or an empty report for a
+/// blank line; its findings at `line_number`.
+fn read_line(
+    path: &str,
+    line: &[u8],
+    line_number: usize,
+    read: impl FnOnce(&[u8]) -> FileReport,
+) -> FileReport {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut report = if line.iter().all(u8::is_ascii_whitespace) {
         FileReport::empty(path)
     } else {
-        check_loaded(path, load_bytes(line, Format::Json), ctx, Mode::Record)
+        read(line)
     };
     report.at_line(line_number);
     report
@@ -70,10 +83,7 @@ pub(crate) fn check_line(
 /// [`check_line`] reads it: an audit record is unwrapped and another API's call skipped, so the
 /// requests counted are those a check would check.
 pub fn parse_only_line(path: &str, line: &[u8], line_number: usize) -> FileReport {
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let mut report = if line.iter().all(u8::is_ascii_whitespace) {
-        FileReport::empty(path)
-    } else {
+    read_line(path, line, line_number, |line| {
         let loaded = load_bytes(line, Format::Json);
         let chosen: Vec<&Node> = loaded
             .documents
@@ -95,9 +105,7 @@ pub fn parse_only_line(path: &str, line: &[u8], line_number: usize) -> FileRepor
             text: loaded.text,
             ..FileReport::empty(path)
         }
-    };
-    report.at_line(line_number);
-    report
+    })
 }
 
 /// The lines of a request log held in memory, numbered from 1, as `check` reads a log file:

@@ -55,26 +55,14 @@ pub fn files() -> Vec<(String, Vec<u8>, Format)> {
 
 /// The first 2,000 requests of a request log, each as its own JSON text named `path:line`.
 fn records(path: &str, bytes: &[u8], out: &mut Vec<(String, Vec<u8>, Format)>) {
-    use runcommand_document::{LoadOptions, Value};
+    use runcommand_document::LoadOptions;
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate().take(2000) {
         let loaded = runcommand_document::load(line, Format::Json, LoadOptions { max_depth: 256 });
         let Some(root) = loaded.documents.first().and_then(|d| d.root.as_ref()) else {
             continue;
         };
-        let request = match (
-            root.get("requestParameters").map(|e| &e.value),
-            root.get("eventName").map(|e| &e.value),
-        ) {
-            (Some(p), event) if matches!(p.value, Value::Map(_)) => {
-                let other = event
-                    .and_then(|e| e.as_key_str())
-                    .is_some_and(|e| e != "RunCommand");
-                if other {
-                    continue;
-                }
-                p
-            }
-            _ => root,
+        let Some(request) = runcommand_rules::records::request_of(root) else {
+            continue;
         };
         if let Some(text) = loaded.text.get(request.span.clone()) {
             out.push((
